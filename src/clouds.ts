@@ -1,0 +1,36 @@
+// The sovereign clouds the action knows, with the hosts and token scopes Azure's own SDKs use for them
+// (azure-ai-ml `_azure_environments.py`; names as Azure/login spells them).
+export interface Cloud {
+  name: CloudName
+  authorityHost: string
+  mlScope: string
+  resourceManager: string
+  resourceManagerScope: string
+}
+
+export const cloudNames = ['azurecloud', 'azurechinacloud', 'azureusgovernment'] as const
+export type CloudName = (typeof cloudNames)[number]
+
+export const clouds: Record<CloudName, Cloud> = {
+  azurecloud: {
+    name: 'azurecloud',
+    authorityHost: 'https://login.microsoftonline.com',
+    mlScope: 'https://ml.azure.com/.default',
+    resourceManager: 'https://management.azure.com',
+    resourceManagerScope: 'https://management.azure.com/.default'
+  },
+  azurechinacloud: {
+    name: 'azurechinacloud',
+    authorityHost: 'https://login.chinacloudapi.cn',
+    mlScope: 'https://ml.azure.cn/.default',
+    resourceManager: 'https://management.chinacloudapi.cn',
+    resourceManagerScope: 'https://management.chinacloudapi.cn/.default'
+  },
+  azureusgovernment: {
+    name: 'azureusgovernment',
+    authorityHost: 'https://login.microsoftonline.us',
+    mlScope: 'https://ml.azure.us/.default',
+    resourceManager: 'https://management.usgovcloudapi.net',
+    resourceManagerScope: 'https://management.usgovcloudapi.net/.default'
+  }
+}

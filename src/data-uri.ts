@@ -1,0 +1,52 @@
+import { InputError } from './input-formats.js'
+
+// The forms of data location a batch endpoint accepts (Azure ML docs, "how-to-access-data-batch-endpoints-jobs").
+const datastorePath = /^azureml:\/\/datastores\/[^/]+\/paths\/.+$/i
+const workspaceDatastorePath =
+  /^azureml:\/\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/workspaces\/[^/]+\/datastores\/[^/]+\/paths\/.+$/i
+const dataAssetId =
+  /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+\/data\/[^/]+\/versions\/[^/]+$/i
+const dataAssetShortName = /^azureml:[^/]+(?::[^/:]+|@latest)$/i
+
+const acceptedForms = [
+  'an https URL (https://<account>.blob.core.windows.net/<container>/<path>)',
+  'azureml://datastores/<datastore>/paths/<path>',
+  'azureml://subscriptions/<s>/resourcegroups/<rg>/workspaces/<ws>/datastores/<datastore>/paths/<path>',
+  "a data asset's ARM id (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>/data/<name>/versions/<version>)"
+]
+
+/** Checks that `value` is a data location the batch endpoint service accepts, and returns it unchanged. */
+export function dataUri(input: string, value: string): string {
+  if (value === '') throw new InputError(`Input '${input}' is empty: give ${describeForms()}.`)
+  if (datastorePath.test(value) || workspaceDatastorePath.test(value) || dataAssetId.test(value)) return value
+  if (/^https:\/\//i.test(value)) {
+    try {
+      new URL(value)
+      return value
+    } catch {
+      throw new InputError(`Input '${input}' is not a valid URL: '${value}'.`)
+    }
+  }
+  if (/^http:\/\//i.test(value)) {
+    throw new InputError(`Input '${input}' must use https, got '${value}'.`)
+  }
+  if (dataAssetShortName.test(value)) {
+    throw new InputError(
+      `Input '${input}' is a data asset short name ('${value}'); give the asset's ARM id instead: ` +
+        '/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>/data/<name>/versions/<version>.'
+    )
+  }
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    throw new InputError(
+      `Input '${input}' looks like a local path ('${value}'); the endpoint reads data from Azure storage only. ` +
+        `Upload it to a datastore first, then give ${describeForms()}.`
+    )
+  }
+  throw new InputError(
+    `Input '${input}' is not a data location the endpoint accepts ('${value}'): give ${describeForms()}.`
+  )
+}
+
+function describeForms(): string {
+  return `one of: ${acceptedForms.join('; ')}`
+}

@@ -1,0 +1,88 @@
+import { clouds, cloudNames, type Cloud } from './clouds.js'
+import { dataUri } from './data-uri.js'
+import * as format from './input-formats.js'
+import { InputError } from './input-formats.js'
+
+export type InputType = 'UriFolder' | 'UriFile'
+
+export interface JobInput {
+  name: string
+  type: InputType
+  uri: string
+}
+
+/** Everything the action needs, validated: nothing here has touched the network. */
+export interface Settings {
+  tenantId: string
+  clientId: string
+  clientSecret: string
+  scoringUri: string
+  deploymentName: string | undefined
+  input: JobInput
+  cloud: Cloud
+  authorityHost: string
+  /** A host other than the cloud's own: MSAL cannot validate it through instance discovery. */
+  customAuthorityHost: boolean
+}
+
+/** Reads an input the way the runner passes it; returns '' when it is not set. */
+export type InputReader = (name: string) => string
+
+const inputTypes = { uri_folder: 'UriFolder', uri_file: 'UriFile' } as const
+
+/**
+ * Turns the raw inputs into Settings. Every input is checked, and all problems are reported together, so a
+ * workflow author fixes them in one round.
+ */
+export function readSettings(read: InputReader): Settings {
+  const problems: string[] = []
+  const get = (name: string): string => read(name).trim()
+  function check<T>(parse: () => T): T {
+    try {
+      return parse()
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error
+      problems.push(error.message)
+      return undefined as T
+    }
+  }
+  function required(name: string): string {
+    const value = get(name)
+    if (value === '') throw new InputError(`Input '${name}' is required and was not given.`)
+    return value
+  }
+
+  const environment = check(() => format.oneOf('environment', cloudNames, get('environment') || 'azurecloud'))
+  const cloud = clouds[environment ?? 'azurecloud']
+  const authorityHostInput = get('authority-host')
+  const settings: Settings = {
+    tenantId: check(() => format.tenantId(required('tenant-id'))),
+    clientId: check(() => format.clientId(required('client-id'))),
+    clientSecret: check(() => required('client-secret')),
+    scoringUri: check(() => format.scoringUri(required('endpoint-uri'))),
+    deploymentName: check(() => (get('deployment-name') ? format.deployment(get('deployment-name')) : undefined)),
+    input: {
+      name: check(() => inputName(get('input-name') || 'input_data')),
+      type: check(() => inputTypes[format.oneOf('input-type', keys(inputTypes), get('input-type') || 'uri_folder')]),
+      uri: check(() => dataUri('input-uri', required('input-uri')))
+    },
+    cloud,
+    authorityHost: authorityHostInput
+      ? check(() => format.httpsUrl('authority-host', authorityHostInput).origin)
+      : cloud.authorityHost,
+    customAuthorityHost: authorityHostInput !== ''
+  }
+  if (problems.length > 0) throw new InputError(problems.join('\n'))
+  return settings
+}
+
+function inputName(value: string): string {
+  if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value)) return value
+  throw new InputError(
+    `Input 'input-name' must be a name such as input_data (letters, digits, '_', '.', '-'), got '${value}'.`
+  )
+}
+
+function keys<T extends object>(o: T): (keyof T & string)[] {
+  return Object.keys(o) as (keyof T & string)[]
+}

@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto'
+import { isRestError } from '@azure/core-rest-pipeline'
+import type { SendAzureRequest } from './azure-pipeline.js'
+import { SignInError } from './credential.js'
+import { buildSubmission } from './job-request.js'
+import type { RetryLimits } from './retry.js'
+import { explainEndpointFailure } from './service-errors.js'
+import type { Settings } from './settings.js'
+import { parseSubmittedJob, type SubmittedJob } from './submitted-job.js'
+
+/** Retries of one submission stay within about a minute; each attempt gets its own timeout. */
+export const submitRetryLimits: RetryLimits = {
+  maxAttempts: 5,
+  maxElapsedMs: 60_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 16_000
+}
+const submitTimeoutMs = 30_000
+
+export class EndpointError extends Error {
+  override name = 'EndpointError'
+}
+
+export async function submitJob(
+  send: SendAzureRequest,
+  settings: Settings,
+  log: (line: string) => void
+): Promise<SubmittedJob> {
+  const submission = buildSubmission(settings, randomUUID())
+  log(`POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`)
+  let answer
+  try {
+    answer = await send({
+      method: 'POST',
+      url: submission.scoringUri,
+      headers: submission.headers,
+      body: submission.body,
+      timeoutMs: submitTimeoutMs
+    })
+  } catch (error) {
+    if (error instanceof SignInError || !isRestError(error)) throw error
+    throw new EndpointError(
+      `Could not reach the batch endpoint at ${new URL(submission.scoringUri).host}: ${error.message}` +
+        `${error.code ? ` (${error.code})` : ''}. Check 'endpoint-uri' and, on a self-hosted runner, its network or proxy.`,
+      { cause: error }
+    )
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    throw new EndpointError(explainEndpointFailure(answer, { ...settings, attempts: answer.attempts }))
+  }
+  return parseSubmittedJob(answer.bodyText, answer.headers['azureml-model-deployment'])
+}
