@@ -1,0 +1,38 @@
+import { buildSubmission } from '../src/job-request.js'
+import { readSettings } from '../src/settings.js'
+
+const inputs: Record<string, string> = {
+  'tenant-id': 'contoso.onmicrosoft.com',
+  'client-id': '0f3e5c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6',
+  'client-secret': 'x',
+  'endpoint-uri': 'https://heart-ep.westus2.inference.ml.azure.com/jobs',
+  'input-uri': 'azureml://datastores/workspaceblobstore/paths/heart/data.csv',
+  'input-type': 'uri_file',
+  'input-name': 'heart_data'
+}
+
+describe('buildSubmission', () => {
+  it('builds the documented invoke request', () => {
+    const submission = buildSubmission(
+      readSettings(name => inputs[name] ?? ''),
+      '5b1f6a56-8c1d-4a8e-9f63-0d1f2e3a4b5c'
+    )
+    expect(submission.scoringUri).toBe('https://heart-ep.westus2.inference.ml.azure.com/jobs')
+    expect(submission.headers).toEqual({
+      'content-type': 'application/json',
+      'repeatability_request-id': '5b1f6a56-8c1d-4a8e-9f63-0d1f2e3a4b5c'
+    })
+    expect(JSON.parse(submission.body)).toEqual({
+      properties: {
+        InputData: {
+          heart_data: { JobInputType: 'UriFile', Uri: 'azureml://datastores/workspaceblobstore/paths/heart/data.csv' }
+        }
+      }
+    })
+  })
+
+  it('targets a named deployment with the azureml-model-deployment header', () => {
+    const settings = readSettings(name => ({ ...inputs, 'deployment-name': 'classifier-xgb' })[name] ?? '')
+    expect(buildSubmission(settings, 'id').headers['azureml-model-deployment']).toBe('classifier-xgb')
+  })
+})

@@ -1,0 +1,120 @@
+import { explainEndpointFailure, explainSignInFailure, serviceMessage } from '../src/service-errors.js'
+
+const signIn = {
+  tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  clientId: '0f3e5c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6',
+  authorityHost: 'https://login.microsoftonline.com'
+}
+const endpoint = {
+  scoringUri: 'https://heart-ep.westus2.inference.ml.azure.com/jobs',
+  clientId: signIn.clientId,
+  tenantId: signIn.tenantId,
+  deploymentName: undefined
+}
+
+// As @azure/identity reports Entra's answer: its message carries Entra's error_description.
+function identityError(code: number, text: string): string {
+  return (
+    `ClientSecretCredential authentication failed: AADSTS${code}: ${text}\r\n` +
+    'Trace ID: 0d0b5d4c-3a2b-4c1d-8e9f-0a1b2c3d4e5f\r\nCorrelation ID: 9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d\r\n' +
+    'Timestamp: 2026-11-27 03:00:00Z'
+  )
+}
+
+describe('explainSignInFailure', () => {
+  it.each([
+    [7000215, 'Invalid client secret provided.', "use the secret's Value"],
+    [
+      700016,
+      "Application with identifier 'x' was not found in the directory 'y'.",
+      "check that 'client-id' and 'tenant-id' belong together"
+    ],
+    [90002, "Tenant 'y' not found.", "check 'tenant-id'"]
+  ])('explains AADSTS%s with its fix and the correlation id', (code, text, fix) => {
+    const message = explainSignInFailure(identityError(code, text), signIn)
+    expect(message).toContain(`AADSTS${code}: ${text}`)
+    expect(message).toContain(fix)
+    expect(message).toContain('correlation id 9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d')
+    expect(message).not.toContain('Trace ID')
+  })
+
+  it('relays an AADSTS code it has no hint for', () => {
+    expect(explainSignInFailure(identityError(50126, 'Error validating credentials.'), signIn)).toBe(
+      'Sign-in to Microsoft Entra ID failed: AADSTS50126: Error validating credentials. (correlation id 9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d)'
+    )
+  })
+
+  it('tells a network failure apart from a refusal', () => {
+    const message = explainSignInFailure('getaddrinfo ENOTFOUND login.microsoftonline.com', signIn)
+    expect(message).toContain('Could not reach Microsoft Entra ID at https://login.microsoftonline.com')
+    expect(message).toContain('HTTPS_PROXY')
+  })
+})
+
+describe('explainEndpointFailure', () => {
+  const answer = (status: number, bodyText: string, headers: Record<string, string> = {}) => ({
+    status,
+    bodyText,
+    headers
+  })
+
+  it('explains 403 with the role to grant, and shows the request id', () => {
+    const message = explainEndpointFailure(
+      answer(
+        403,
+        JSON.stringify({ error: { code: 'AuthorizationFailed', message: 'The client does not have authorization.' } }),
+        {
+          'x-request-id': 'req-123'
+        }
+      ),
+      endpoint
+    )
+    expect(message).toContain('HTTP 403 AuthorizationFailed: The client does not have authorization.')
+    expect(message).toContain('"AzureML Data Scientist"')
+    expect(message).toContain(signIn.clientId)
+    expect(message).toContain('Request id: req-123')
+  })
+
+  it('explains 401 as a token the endpoint did not accept', () => {
+    expect(explainEndpointFailure(answer(401, ''), endpoint)).toContain("'environment' is the endpoint's cloud")
+  })
+
+  it('explains 404 as a wrong endpoint-uri, or a wrong deployment-name', () => {
+    expect(explainEndpointFailure(answer(404, 'Not Found'), endpoint)).toContain("Check 'endpoint-uri'")
+    const deploymentMissing = answer(
+      404,
+      JSON.stringify({ error: { code: 'NotFound', message: "Deployment 'x' not found" } })
+    )
+    expect(explainEndpointFailure(deploymentMissing, { ...endpoint, deploymentName: 'x' })).toContain(
+      "Check 'deployment-name'"
+    )
+  })
+
+  it('explains a missing default deployment', () => {
+    const body = JSON.stringify({
+      error: { code: 'UserError', message: 'No valid deployments to route to. Please check…' }
+    })
+    expect(explainEndpointFailure(answer(400, body), endpoint)).toContain("set 'deployment-name'")
+  })
+
+  it('shows a plain-text body as it came, and the Azure request id header', () => {
+    const message = explainEndpointFailure(
+      answer(403, 'Microsoft Entra Token denied by policy.', { 'x-ms-request-id': 'ms-req-9' }),
+      endpoint
+    )
+    expect(message).toContain('HTTP 403: Microsoft Entra Token denied by policy.')
+    expect(message).toContain('Request id: ms-req-9')
+  })
+
+  it('says how many attempts a persistent failure took', () => {
+    expect(explainEndpointFailure(answer(500, '{}'), { ...endpoint, attempts: 5 })).toContain('after 5 attempts')
+  })
+})
+
+describe('serviceMessage', () => {
+  it('reads Azure error JSON, and falls back to the text', () => {
+    expect(serviceMessage('{"error":{"code":"UserError","message":"bad"}}')).toEqual({ code: 'UserError', text: 'bad' })
+    expect(serviceMessage('<html>Bad gateway</html>')).toEqual({ text: '<html>Bad gateway</html>' })
+    expect(serviceMessage('')).toEqual({ text: '(empty body)' })
+  })
+})

@@ -1,0 +1,107 @@
+import { InputError } from '../src/input-formats.js'
+import { readSettings } from '../src/settings.js'
+
+const valid: Record<string, string> = {
+  'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
+  'client-id': '0f3e5c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6',
+  'client-secret': 'not-a-real-secret',
+  'endpoint-uri': 'https://heart-ep.westus2.inference.ml.azure.com/jobs',
+  'input-uri': 'https://mystorage.blob.core.windows.net/data/heart-disease/'
+}
+
+function settingsFrom(overrides: Record<string, string>) {
+  const inputs = { ...valid, ...overrides }
+  return readSettings(name => inputs[name] ?? '')
+}
+
+function problemsOf(overrides: Record<string, string>): string {
+  try {
+    settingsFrom(overrides)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return (error as Error).message
+  }
+  throw new Error('expected an InputError')
+}
+
+describe('readSettings', () => {
+  it('reads a complete, valid set of inputs with the documented defaults', () => {
+    const settings = settingsFrom({})
+    expect(settings).toMatchObject({
+      tenantId: valid['tenant-id'],
+      clientId: valid['client-id'],
+      clientSecret: valid['client-secret'],
+      scoringUri: valid['endpoint-uri'],
+      deploymentName: undefined,
+      input: { name: 'input_data', type: 'UriFolder', uri: valid['input-uri'] },
+      authorityHost: 'https://login.microsoftonline.com',
+      customAuthorityHost: false
+    })
+    expect(settings.cloud.mlScope).toBe('https://ml.azure.com/.default')
+  })
+
+  it('appends /jobs to an endpoint URI given without it', () => {
+    expect(settingsFrom({ 'endpoint-uri': 'https://ep.westus2.inference.ml.azure.com' }).scoringUri).toBe(
+      'https://ep.westus2.inference.ml.azure.com/jobs'
+    )
+    expect(settingsFrom({ 'endpoint-uri': 'https://ep.westus2.inference.ml.azure.com/jobs/' }).scoringUri).toBe(
+      'https://ep.westus2.inference.ml.azure.com/jobs'
+    )
+  })
+
+  it('accepts a tenant domain, uri_file, a deployment and a sovereign cloud', () => {
+    const settings = settingsFrom({
+      'tenant-id': 'contoso.onmicrosoft.com',
+      'input-type': 'uri_file',
+      'deployment-name': 'classifier-xgb',
+      environment: 'AzureUSGovernment'
+    })
+    expect(settings.tenantId).toBe('contoso.onmicrosoft.com')
+    expect(settings.input.type).toBe('UriFile')
+    expect(settings.deploymentName).toBe('classifier-xgb')
+    expect(settings.cloud.name).toBe('azureusgovernment')
+    expect(settings.authorityHost).toBe('https://login.microsoftonline.us')
+    expect(settings.cloud.mlScope).toBe('https://ml.azure.us/.default')
+  })
+
+  it('uses an authority-host override and marks it custom', () => {
+    const settings = settingsFrom({ 'authority-host': 'https://login.contoso-stack.local/' })
+    expect(settings.authorityHost).toBe('https://login.contoso-stack.local')
+    expect(settings.customAuthorityHost).toBe(true)
+  })
+
+  it.each(['tenant-id', 'client-id', 'client-secret', 'endpoint-uri', 'input-uri'])(
+    'names a missing required input: %s',
+    name => {
+      expect(problemsOf({ [name]: '' })).toBe(`Input '${name}' is required and was not given.`)
+    }
+  )
+
+  it('treats a whitespace-only input as missing', () => {
+    expect(problemsOf({ 'client-secret': '  \n' })).toContain("Input 'client-secret' is required")
+  })
+
+  it.each([
+    [{ 'client-id': 'my-app' }, "Input 'client-id' must be a GUID"],
+    [{ 'tenant-id': 'not a tenant' }, "Input 'tenant-id' must be a tenant GUID or a domain"],
+    [{ 'tenant-id': 'common' }, "'common' is a multi-tenant alias"],
+    [{ 'endpoint-uri': 'heart-ep' }, "Input 'endpoint-uri' must be an https URL, got 'heart-ep'"],
+    [{ 'endpoint-uri': 'http://ep.westus2.inference.ml.azure.com/jobs' }, "Input 'endpoint-uri' must use https"],
+    [{ 'input-type': 'folder' }, "Input 'input-type' must be one of uri_folder, uri_file, got 'folder'"],
+    [{ environment: 'azure' }, "Input 'environment' must be one of azurecloud, azurechinacloud, azureusgovernment"],
+    [{ 'deployment-name': 'blue green' }, "Input 'deployment-name' must be a deployment name"],
+    [{ 'authority-host': 'http://login.local' }, "Input 'authority-host' must use https"],
+    [{ 'input-name': 'has space' }, "Input 'input-name' must be a name"]
+  ])('rejects %o', (overrides, message) => {
+    expect(problemsOf(overrides)).toContain(message)
+  })
+
+  it('reports every problem at once', () => {
+    const problems = problemsOf({ 'client-id': 'x', 'endpoint-uri': 'ftp://x', 'input-uri': '' }).split('\n')
+    expect(problems).toHaveLength(3)
+  })
+
+  it('never echoes the client secret in an error', () => {
+    expect(problemsOf({ 'client-id': 'x', 'client-secret': 'super-secret-value' })).not.toContain('super-secret-value')
+  })
+})

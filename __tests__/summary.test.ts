@@ -1,0 +1,60 @@
+import { readSettings } from '../src/settings.js'
+import { parseSubmittedJob } from '../src/submitted-job.js'
+import { summaryMarkdown } from '../src/summary.js'
+
+const inputs: Record<string, string> = {
+  'tenant-id': 'contoso.onmicrosoft.com',
+  'client-id': '0f3e5c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6',
+  'client-secret': 'x',
+  'endpoint-uri': 'https://heart-ep.westus2.inference.ml.azure.com/jobs',
+  'input-uri': 'https://mystorage.blob.core.windows.net/data/heart-disease/'
+}
+const recorded = {
+  id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws/batchEndpoints/heart-ep/deployments/blue/jobs/batchjob-1234',
+  name: 'batchjob-1234',
+  type: 'Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments/jobs',
+  properties: {
+    status: 'Preparing',
+    name: 'careful_bulb_plwyqfx0',
+    interactionEndpoints: {
+      Studio: {
+        endpoint: 'https://ml.azure.com/runs/batchjob-1234?wsid=/subscriptions/s/resourcegroups/rg/workspaces/ws'
+      }
+    }
+  }
+}
+
+describe('parseSubmittedJob', () => {
+  it('takes the job id from the top-level name, not the display name', () => {
+    const job = parseSubmittedJob(JSON.stringify(recorded), 'blue')
+    expect(job).toEqual({
+      name: 'batchjob-1234',
+      id: recorded.id,
+      status: 'Preparing',
+      studioUrl: recorded.properties.interactionEndpoints.Studio.endpoint,
+      deployment: 'blue'
+    })
+  })
+
+  it('rejects an answer that is not a job', () => {
+    expect(() => parseSubmittedJob('<html></html>', undefined)).toThrow('not JSON')
+    expect(() => parseSubmittedJob('{"properties":{}}', undefined)).toThrow('no job name or id')
+  })
+})
+
+describe('summaryMarkdown', () => {
+  it('shows job, status, endpoint, deployment, input and the Studio link', () => {
+    const markdown = summaryMarkdown(
+      parseSubmittedJob(JSON.stringify(recorded), 'blue'),
+      readSettings(n => inputs[n] ?? '')
+    )
+    expect(markdown).toContain('| Job | `batchjob-1234` |')
+    expect(markdown).toContain('| Status | `Preparing` |')
+    expect(markdown).toContain('| Endpoint | `https://heart-ep.westus2.inference.ml.azure.com/jobs` |')
+    expect(markdown).toContain('| Deployment | `blue` |')
+    expect(markdown).toContain('| Input | `input_data: https://mystorage.blob.core.windows.net/data/heart-disease/` |')
+    expect(markdown).toContain(
+      `[Open the job in Azure Machine Learning studio](${recorded.properties.interactionEndpoints.Studio.endpoint})`
+    )
+  })
+})
