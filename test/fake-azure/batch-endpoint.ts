@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto'
+import { endpointArmId, jobArmId, jobResource, type BatchJob, type Workspace } from './batch-job.js'
+import { randomDisplayName } from './display-names.js'
+import { jsonReply, type RecordedRequest, type Reply, type Route } from './exchange.js'
+import { parseJobRequest } from './job-request.js'
+import type { IssuedToken, TokenStore } from './tokens.js'
+
+export interface BatchEndpointOptions extends Partial<Workspace> {
+  /** The deployment that takes jobs sent without `azureml-model-deployment`; null for an endpoint without one. */
+  defaultDeployment?: string | null
+  deployments?: string[]
+  /** Client ids whose service principal has no role on the workspace: they get 403. */
+  denyClients?: string[]
+  studioUrl?: string
+  /** The audience data-plane tokens must carry (https://ml.azure.com on the public cloud). */
+  audience?: string
+}
+
+const jobsWrite = 'Microsoft.MachineLearningServices/workspaces/batchEndpoints/jobs/write'
+
+/** The data plane of one batch endpoint: `POST <scoring uri>` (…/jobs) starts a job. */
+export class BatchEndpoint {
+  readonly jobs: BatchJob[] = []
+  readonly workspace: Workspace
+  readonly defaultDeployment: string | null
+  readonly deployments: string[]
+  readonly denyClients: Set<string>
+  readonly studioUrl: string
+  readonly audience: string
+  private readonly tokens: TokenStore
+
+  readonly routes: Route[] = [
+    { name: 'submit', method: 'POST', path: /^\/jobs$/, handle: request => this.submit(request) }
+  ]
+
+  constructor(tokens: TokenStore, options: BatchEndpointOptions = {}) {
+    this.tokens = tokens
+    this.workspace = {
+      subscriptionId: options.subscriptionId ?? '8d4bd2f5-7e3a-4c61-9b0e-3f1a6c2d9e47',
+      resourceGroup: options.resourceGroup ?? 'rg-scoring',
+      workspace: options.workspace ?? 'mlw-scoring',
+      endpointName: options.endpointName ?? 'score-batch'
+    }
+    this.defaultDeployment = options.defaultDeployment === undefined ? 'blue' : options.defaultDeployment
+    const deployments = options.deployments ?? ['blue']
+    this.deployments =
+      this.defaultDeployment === null || deployments.includes(this.defaultDeployment)
+        ? deployments
+        : [...deployments, this.defaultDeployment]
+    this.denyClients = new Set((options.denyClients ?? []).map(id => id.toLowerCase()))
+    this.studioUrl = (options.studioUrl ?? 'https://ml.azure.com').replace(/\/+$/, '')
+    this.audience = options.audience ?? 'https://ml.azure.com'
+  }
+
+  // The checks run in the order the service makes them: token, role, routing, body; only then is a job created.
+  private submit(request: RecordedRequest): Reply {
+    const requested = request.headers['azureml-model-deployment']
+    const deployment = requested ?? this.defaultDeployment ?? undefined
+    // Like the service, name the deployment the request was routed to on every answer that has one.
+    const routed = deployment !== undefined && this.deployments.includes(deployment) ? deployment : undefined
+    const headers: Record<string, string> = routed ? { 'azureml-model-deployment': routed } : {}
+
+    const token = this.authenticate(request, headers)
+    if ('status' in token) return token
+    if (this.denyClients.has(token.clientId.toLowerCase())) {
+      return mlError(403, 'AuthorizationFailed', this.denied(token), headers)
+    }
+    if (deployment === undefined) {
+      const message =
+        'No valid deployments to route to. Please check that the endpoint has at least one deployment with positive ' +
+        'weight values or use a deployment specific header to route.'
+      return mlError(400, 'UserError', message, headers)
+    }
+    if (routed === undefined) {
+      const message = `Deployment '${deployment}' was not found in batch endpoint '${this.workspace.endpointName}'.`
+      return mlError(404, 'UserError', message, headers)
+    }
+    const parsed = parseJobRequest(request.body)
+    if ('error' in parsed) return mlError(400, 'UserError', parsed.error, headers)
+
+    // A retried submission carries the same repeatability id: answer with the job the first attempt created.
+    const repeatabilityRequestId = request.headers['repeatability_request-id']
+    const earlier = repeatabilityRequestId && this.jobs.find(j => j.repeatabilityRequestId === repeatabilityRequestId)
+    if (earlier) return this.created(earlier)
+
+    const name = `batchjob-${randomUUID()}`
+    const displayName = parsed.request.properties['name']
+    const job: BatchJob = {
+      name,
+      id: jobArmId(this.workspace, routed, name),
+      displayName: typeof displayName === 'string' && displayName !== '' ? displayName : randomDisplayName(),
+      deployment: routed,
+      clientId: token.clientId,
+      repeatabilityRequestId,
+      request: parsed.request,
+      status: 'Preparing',
+      createdAt: Date.now()
+    }
+    this.jobs.push(job)
+    return this.created(job)
+  }
+
+  private created(job: BatchJob): Reply {
+    return jsonReply(201, jobResource(job, this.workspace, this.studioUrl), {
+      'azureml-model-deployment': job.deployment
+    })
+  }
+
+  /** The token the request carries, or the 401 the service answers when it is missing, unknown, expired or for another audience. */
+  private authenticate(request: RecordedRequest, headers: Record<string, string>): IssuedToken | Reply {
+    const unauthorized = (message: string, challenge: string): Reply =>
+      mlError(401, 'Unauthorized', message, { ...headers, 'www-authenticate': challenge })
+    const match = /^Bearer\s+(\S+)$/i.exec(request.headers['authorization'] ?? '')
+    if (!match?.[1]) return unauthorized('No access token was provided in the Authorization header.', 'Bearer')
+    const token = this.tokens.find(match[1])
+    if (!token) {
+      return unauthorized(
+        'The access token is invalid.',
+        'Bearer error="invalid_token", error_description="The access token is invalid"'
+      )
+    }
+    if (token.expiresAt <= Date.now()) {
+      const expired = new Date(token.expiresAt).toISOString()
+      return unauthorized(
+        `The access token expired at '${expired}'.`,
+        `Bearer error="invalid_token", error_description="The token expired at '${expired}'"`
+      )
+    }
+    if (token.audience !== this.audience) {
+      return unauthorized(
+        `The access token has audience '${token.audience}'; this endpoint accepts '${this.audience}'.`,
+        `Bearer error="invalid_token", error_description="The audience '${token.audience}' is invalid"`
+      )
+    }
+    return token
+  }
+
+  private denied(token: IssuedToken): string {
+    return (
+      `The client '${token.clientId}' with object id '${token.objectId}' does not have authorization to perform ` +
+      `action '${jobsWrite}' over scope '${endpointArmId(this.workspace)}' or the scope is invalid. ` +
+      'If access was recently granted, please refresh your credentials.'
+    )
+  }
+}
+
+/** The error body Azure ML services answer with: `{"error": {"code", "message", "details"}}`. */
+function mlError(status: number, code: string, message: string, headers: Record<string, string>): Reply {
+  return jsonReply(status, { error: { code, message, details: [] } }, headers)
+}

@@ -1,0 +1,29 @@
+import { generate } from 'selfsigned'
+
+// One self-signed certificate serves as both the server's certificate and the CA that clients trust
+// (NODE_EXTRA_CA_CERTS). OpenSSL only accepts a self-signed certificate as a trust anchor when it is marked as a CA,
+// hence basicConstraints cA:true next to the server-auth usages.
+export async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
+  const now = Date.now()
+  const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+    keyType: 'rsa',
+    keySize: 2048,
+    algorithm: 'sha256',
+    // A little in the past so that clock skew between processes never makes it "not yet valid".
+    notBeforeDate: new Date(now - 60 * 60 * 1000),
+    notAfterDate: new Date(now + 7 * 24 * 60 * 60 * 1000),
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, keyCertSign: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      {
+        name: 'subjectAltName',
+        altNames: [
+          { type: 7, ip: '127.0.0.1' },
+          { type: 2, value: 'localhost' }
+        ]
+      }
+    ]
+  })
+  return { key: pems.private, cert: pems.cert }
+}

@@ -1,0 +1,62 @@
+import type { Reply, RouteName } from './exchange.js'
+
+/** Answer with this status (after `delayMs`, if given) instead of handling the request. */
+export interface StatusFault {
+  status: number
+  headers?: Record<string, string>
+  body?: string
+  contentType?: string
+  delayMs?: number
+}
+
+/**
+ * Reset the TCP connection (RST) once the request body has arrived, without a response. With `afterCreate` the request
+ * is handled first, so whatever it creates (a job, a token) exists although the client never hears of it: the case
+ * where a retry without idempotency would submit twice.
+ */
+export interface ResetFault {
+  reset: true
+  afterCreate?: boolean
+  delayMs?: number
+}
+
+/** Handle the request normally, but only after a delay. */
+export interface DelayFault {
+  delayMs: number
+}
+
+export type Fault = StatusFault | ResetFault | DelayFault
+
+/** Faults scripted per route, each used by exactly one request, in the order given. */
+export class FaultQueue {
+  private readonly queues = new Map<RouteName, Fault[]>()
+
+  add(route: RouteName, faults: Fault[]): void {
+    this.queues.set(route, [...(this.queues.get(route) ?? []), ...faults])
+  }
+
+  next(route: RouteName): Fault | undefined {
+    return this.queues.get(route)?.shift()
+  }
+
+  pending(route: RouteName): number {
+    return this.queues.get(route)?.length ?? 0
+  }
+}
+
+export function isReset(fault: Fault | undefined): fault is ResetFault {
+  return fault !== undefined && 'reset' in fault
+}
+
+export function isStatus(fault: Fault | undefined): fault is StatusFault {
+  return fault !== undefined && 'status' in fault
+}
+
+export function faultReply(fault: StatusFault): Reply {
+  const body = fault.body ?? ''
+  // Services send both JSON and plain-text errors; guess the type from the body unless the fault names one.
+  const contentType =
+    fault.contentType ??
+    (body.trimStart().startsWith('{') ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8')
+  return { status: fault.status, headers: { 'content-type': contentType, ...fault.headers }, body }
+}
