@@ -10,5 +10,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
+  },
+  {
+    // Tests index into arrays they have just asserted on.
+    files: ['__tests__/**', 'test/**'],
+    rules: { '@typescript-eslint/no-non-null-assertion': 'off' }
   }
 )

@@ -37,7 +37,12 @@ describe('retryAfterMs', () => {
 describe('transientRetryStrategy', () => {
   function strategyAt(times: number[]) {
     let i = 0
-    return transientRetryStrategy(limits, { now: () => times[Math.min(i++, times.length - 1)] ?? 0 }, () => 0.5)
+    return transientRetryStrategy(
+      limits,
+      undefined,
+      { now: () => times[Math.min(i++, times.length - 1)] ?? 0 },
+      () => 0.5
+    )
   }
 
   it('backs off exponentially when the service gives no Retry-After', () => {
@@ -52,6 +57,20 @@ describe('transientRetryStrategy', () => {
     expect(strategyAt([0]).retry({ retryCount: 0, response: response(503, { 'retry-after': '3' }) })).toEqual({
       retryAfterInMs: 3_000
     })
+  })
+
+  it('reports each retry it schedules', () => {
+    const retries: string[] = []
+    const strategy = transientRetryStrategy(
+      limits,
+      (reason, ms) => retries.push(`${reason} ${ms}`),
+      { now: () => 0 },
+      () => 0.5
+    )
+    strategy.retry({ retryCount: 0, response: response(429, { 'retry-after': '2' }) })
+    strategy.retry({ retryCount: 1, responseError: new RestError('reset', { code: 'ECONNRESET' }) })
+    strategy.retry({ retryCount: 2, response: response(400) })
+    expect(retries).toEqual(['HTTP 429 2000', 'ECONNRESET 2000'])
   })
 
   it('stops after the last attempt', () => {

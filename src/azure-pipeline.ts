@@ -13,6 +13,13 @@ import type { TokenCredential } from '@azure/identity'
 import { timeoutAsNetworkErrorPolicy, transientRetryStrategy, type RetryLimits } from './retry.js'
 
 export const userAgent = 'azureml-batch-score-action'
+const loggedHeaders = [
+  'x-request-id',
+  'x-ms-request-id',
+  'azureml-model-deployment',
+  'repeatability_request-id',
+  'retry-after'
+]
 
 export interface AzureRequest {
   method: HttpMethods
@@ -37,10 +44,19 @@ export type SendAzureRequest = (request: AzureRequest) => Promise<AzureResponse>
  * (HTTPS_PROXY/NO_PROXY on self-hosted runners), keep-alive, the user agent and token caching/refresh; the default
  * retry policy is replaced by one with this action's budget.
  */
-export function createAzureClient(credential: TokenCredential, scope: string, limits: RetryLimits): SendAzureRequest {
-  const pipeline = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: userAgent } })
+export function createAzureClient(
+  credential: TokenCredential,
+  scope: string,
+  limits: RetryLimits,
+  onRetry?: (reason: string, delayMs: number) => void
+): SendAzureRequest {
+  const pipeline = createPipelineFromOptions({
+    userAgentOptions: { userAgentPrefix: userAgent },
+    // Not secret, and what a support case needs; the SDK's debug log redacts headers it does not know.
+    loggingOptions: { additionalAllowedHeaderNames: loggedHeaders }
+  })
   pipeline.removePolicy({ name: 'defaultRetryPolicy' })
-  pipeline.addPolicy(retryPolicy([transientRetryStrategy(limits)], { maxRetries: limits.maxAttempts - 1 }), {
+  pipeline.addPolicy(retryPolicy([transientRetryStrategy(limits, onRetry)], { maxRetries: limits.maxAttempts - 1 }), {
     phase: 'Retry'
   })
   pipeline.addPolicy(timeoutAsNetworkErrorPolicy(), { afterPhase: 'Retry' })

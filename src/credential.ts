@@ -1,6 +1,7 @@
 import { ClientSecretCredential, type GetTokenOptions, type TokenCredential } from '@azure/identity'
 import { explainSignInFailure } from './service-errors.js'
 import type { Settings } from './settings.js'
+import { diagnoseTenant } from './tenant-diagnosis.js'
 
 /** Thrown when no token could be had: the message already says what to fix. */
 export class SignInError extends Error {
@@ -31,7 +32,10 @@ export function guardCredential(
         if (token) mask(token.token)
         return token
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error)
+        let message = error instanceof Error ? error.message : String(error)
+        if (message.includes('endpoints_resolution_error')) {
+          message = (await diagnoseTenant(settings.authorityHost, settings.tenantId)) ?? message
+        }
         throw new SignInError(explainSignInFailure(message, settings), { cause: error })
       }
     }

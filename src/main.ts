@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { sendAzureLogToDebug } from './azure-debug-log.js'
 import { createAzureClient } from './azure-pipeline.js'
 import { createCredential, guardCredential } from './credential.js'
 import { readSettings } from './settings.js'
@@ -10,11 +11,14 @@ export async function run(): Promise<void> {
     // Masked before anything else runs, so no later line, debug ones included, can show it.
     core.setSecret(core.getInput('client-secret'))
     const settings = readSettings(name => core.getInput(name))
+    if (core.isDebug()) sendAzureLogToDebug(core.debug)
 
     const credential = guardCredential(createCredential(settings), settings, core.setSecret)
-    const send = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits)
+    const send = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits, (reason, delayMs) =>
+      core.info(`Submission attempt failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`)
+    )
     const job = await core.group('Submit the batch scoring job', async () => {
-      const submitted = await submitJob(send, settings, line => core.info(line))
+      const submitted = await submitJob(send, settings, core)
       core.info(`Job ${submitted.name} is ${submitted.status}${submitted.studioUrl ? `: ${submitted.studioUrl}` : ''}`)
       return submitted
     })

@@ -58,6 +58,7 @@ export function isTransient(response: PipelineResponse | undefined, error: RestE
  */
 export function transientRetryStrategy(
   limits: RetryLimits,
+  onRetry: (reason: string, delayMs: number) => void = () => {},
   clock: Clock = Date,
   random: () => number = Math.random
 ): RetryStrategy {
@@ -73,6 +74,7 @@ export function transientRetryStrategy(
       const backoff = Math.min(limits.maxDelayMs, limits.baseDelayMs * 2 ** retryCount) * (0.8 + 0.4 * random())
       const delay = retryAfterMs(response, now) ?? backoff
       if (now - startedAt + delay > limits.maxElapsedMs) return { skipStrategy: true }
+      onRetry(response ? `HTTP ${response.status}` : (responseError?.code ?? 'network error'), Math.round(delay))
       return { retryAfterInMs: Math.round(delay) }
     }
   }

@@ -21,13 +21,14 @@ export class EndpointError extends Error {
   override name = 'EndpointError'
 }
 
-export async function submitJob(
-  send: SendAzureRequest,
-  settings: Settings,
-  log: (line: string) => void
-): Promise<SubmittedJob> {
+export interface Log {
+  info(message: string): void
+  debug(message: string): void
+}
+
+export async function submitJob(send: SendAzureRequest, settings: Settings, log: Log): Promise<SubmittedJob> {
   const submission = buildSubmission(settings, randomUUID())
-  log(`POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`)
+  log.info(`POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`)
   let answer
   try {
     answer = await send({
@@ -45,6 +46,8 @@ export async function submitJob(
       { cause: error }
     )
   }
+  const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id'] ?? 'none'
+  log.debug(`HTTP ${answer.status} after ${answer.attempts} attempt(s), request id ${requestId}`)
   if (answer.status < 200 || answer.status > 299) {
     throw new EndpointError(explainEndpointFailure(answer, { ...settings, attempts: answer.attempts }))
   }
