@@ -96,6 +96,50 @@ describe('readSettings', () => {
     expect(problemsOf(overrides)).toContain(message)
   })
 
+  it('reads the follow settings with their defaults', () => {
+    const settings = settingsFrom({})
+    expect(settings.follow).toEqual({
+      wait: false,
+      waitTimeoutMs: 6 * 3_600_000,
+      pollIntervalMs: 30_000,
+      failOnJobFailure: true,
+      cancelOnTimeout: true,
+      cancelOnWorkflowCancel: true
+    })
+    expect(settings.resourceManager).toBe('https://management.azure.com')
+    const custom = settingsFrom({
+      wait: 'true',
+      'wait-timeout': '90m',
+      'poll-interval': '5s',
+      'fail-on-job-failure': 'False',
+      'cancel-on-timeout': 'FALSE',
+      'cancel-on-workflow-cancel': 'false',
+      environment: 'azurechinacloud',
+      'resource-manager-endpoint': 'https://arm.contoso-stack.local/'
+    })
+    expect(custom.follow).toEqual({
+      wait: true,
+      waitTimeoutMs: 5_400_000,
+      pollIntervalMs: 5_000,
+      failOnJobFailure: false,
+      cancelOnTimeout: false,
+      cancelOnWorkflowCancel: false
+    })
+    expect(custom.resourceManager).toBe('https://arm.contoso-stack.local')
+    // Only the host changes: the token is still for the cloud's Resource Manager.
+    expect(custom.cloud.resourceManagerScope).toBe('https://management.chinacloudapi.cn/.default')
+  })
+
+  it.each([
+    [{ wait: 'yes' }, "Input 'wait' must be true or false, got 'yes'"],
+    [{ 'poll-interval': '500ms' }, "Input 'poll-interval' must be a duration"],
+    [{ 'poll-interval': '0.5s' }, "Input 'poll-interval' must be at least 1s, got '0.5s'"],
+    [{ 'wait-timeout': '6' }, "Input 'wait-timeout' must be a duration"],
+    [{ 'resource-manager-endpoint': 'management.azure.com' }, "Input 'resource-manager-endpoint' must be an https URL"]
+  ])('rejects follow input %o', (overrides, message) => {
+    expect(problemsOf(overrides)).toContain(message)
+  })
+
   it('reports every problem at once', () => {
     const problems = problemsOf({ 'client-id': 'x', 'endpoint-uri': 'ftp://x', 'input-uri': '' }).split('\n')
     expect(problems).toHaveLength(3)

@@ -27,6 +27,8 @@ export interface AzureRequest {
   headers?: Record<string, string>
   body?: string
   timeoutMs: number
+  /** Ends the request (and any retry wait) early: the workflow was cancelled. */
+  signal?: AbortSignal
 }
 
 export interface AzureResponse {
@@ -80,7 +82,8 @@ export function createAzureClient(
       method: request.method,
       headers: createHttpHeaders(request.headers),
       body: request.body,
-      timeout: request.timeoutMs
+      timeout: request.timeoutMs,
+      abortSignal: request.signal
     })
     const response: PipelineResponse = await pipeline.sendRequest(httpClient, pipelineRequest)
     return {

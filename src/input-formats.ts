@@ -66,3 +66,10 @@ export function oneOf<T extends string>(input: string, allowed: readonly T[], va
   if (found) return found
   throw new InputError(`Input '${input}' must be one of ${allowed.join(', ')}, got '${value}'.`)
 }
+
+/** true/false as YAML 1.2 spells them (what workflow authors write), the same set @actions/core accepts. */
+export function boolean(input: string, value: string): boolean {
+  if (['true', 'True', 'TRUE'].includes(value)) return true
+  if (['false', 'False', 'FALSE'].includes(value)) return false
+  throw new InputError(`Input '${input}' must be true or false, got '${value}'.`)
+}

@@ -1,5 +1,6 @@
 import { clouds, cloudNames, type Cloud } from './clouds.js'
 import { dataUri } from './data-uri.js'
+import { parseDuration } from './duration.js'
 import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
 
@@ -9,6 +10,16 @@ export interface JobInput {
   name: string
   type: InputType
   uri: string
+}
+
+/** Whether and how to follow the job after submitting it. */
+export interface FollowSettings {
+  wait: boolean
+  waitTimeoutMs: number
+  pollIntervalMs: number
+  failOnJobFailure: boolean
+  cancelOnTimeout: boolean
+  cancelOnWorkflowCancel: boolean
 }
 
 /** Everything the action needs, validated: nothing here has touched the network. */
@@ -23,6 +34,9 @@ export interface Settings {
   authorityHost: string
   /** A host other than the cloud's own: MSAL cannot validate it through instance discovery. */
   customAuthorityHost: boolean
+  /** The Azure Resource Manager origin jobs are read and cancelled through; tokens stay scoped to the cloud's ARM. */
+  resourceManager: string
+  follow: FollowSettings
 }
 
 /** Reads an input the way the runner passes it; returns '' when it is not set. */
@@ -70,10 +84,29 @@ export function readSettings(read: InputReader): Settings {
     authorityHost: authorityHostInput
       ? check(() => format.httpsUrl('authority-host', authorityHostInput).origin)
       : cloud.authorityHost,
-    customAuthorityHost: authorityHostInput !== ''
+    customAuthorityHost: authorityHostInput !== '',
+    resourceManager: get('resource-manager-endpoint')
+      ? check(() => format.httpsUrl('resource-manager-endpoint', get('resource-manager-endpoint')).origin)
+      : cloud.resourceManager,
+    follow: {
+      wait: check(() => format.boolean('wait', get('wait') || 'false')),
+      waitTimeoutMs: check(() => parseDuration('wait-timeout', get('wait-timeout') || '6h')),
+      pollIntervalMs: check(() => pollInterval(get('poll-interval') || '30s')),
+      failOnJobFailure: check(() => format.boolean('fail-on-job-failure', get('fail-on-job-failure') || 'true')),
+      cancelOnTimeout: check(() => format.boolean('cancel-on-timeout', get('cancel-on-timeout') || 'true')),
+      cancelOnWorkflowCancel: check(() =>
+        format.boolean('cancel-on-workflow-cancel', get('cancel-on-workflow-cancel') || 'true')
+      )
+    }
   }
   if (problems.length > 0) throw new InputError(problems.join('\n'))
   return settings
+}
+
+function pollInterval(value: string): number {
+  const ms = parseDuration('poll-interval', value)
+  if (ms < 1000) throw new InputError(`Input 'poll-interval' must be at least 1s, got '${value}'.`)
+  return ms
 }
 
 function inputName(value: string): string {

@@ -1,30 +1,40 @@
-import type { SubmittedJob } from './submitted-job.js'
+import { formatDuration } from './duration.js'
 import type { Settings } from './settings.js'
+import type { SubmittedJob } from './submitted-job.js'
 
 export interface SummaryRow {
   label: string
   value: string
 }
 
+/** What following the job added: the status it ended in (or was last seen in) and how long that took. */
+export interface FollowedStatus {
+  status: string
+  durationMs?: number
+}
+
 /** The facts the step summary shows, in order. Pure, so what the summary says is tested without a runner. */
-export function summaryRows(job: SubmittedJob, settings: Settings): SummaryRow[] {
-  return [
+export function summaryRows(job: SubmittedJob, settings: Settings, followed?: FollowedStatus): SummaryRow[] {
+  const rows = [
     { label: 'Job', value: job.name },
-    { label: 'Status', value: job.status },
+    { label: 'Status', value: followed?.status ?? job.status },
     { label: 'Endpoint', value: settings.scoringUri },
     { label: 'Deployment', value: job.deployment ?? settings.deploymentName ?? '(endpoint default)' },
     { label: 'Input', value: `${settings.input.name}: ${settings.input.uri}` }
   ]
+  if (followed?.durationMs !== undefined)
+    rows.splice(2, 0, { label: 'Duration', value: formatDuration(followed.durationMs) })
+  return rows
 }
 
-export function summaryMarkdown(job: SubmittedJob, settings: Settings): string {
+export function summaryMarkdown(job: SubmittedJob, settings: Settings, followed?: FollowedStatus): string {
   const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')
   const lines = [
     '### Azure ML batch scoring job',
     '',
     '| | |',
     '|---|---|',
-    ...summaryRows(job, settings).map(row => `| ${row.label} | \`${cell(row.value)}\` |`)
+    ...summaryRows(job, settings, followed).map(row => `| ${row.label} | \`${cell(row.value)}\` |`)
   ]
   if (job.studioUrl) lines.push('', `[Open the job in Azure Machine Learning studio](${job.studioUrl})`)
   return `${lines.join('\n')}\n`
