@@ -3,6 +3,7 @@ import { endpointArmId, jobArmId, jobResource, type BatchJob, type Workspace } f
 import { randomDisplayName } from './display-names.js'
 import { jsonReply, type RecordedRequest, type Reply, type Route } from './exchange.js'
 import { parseJobRequest } from './job-request.js'
+import { checkJobStatusScript, defaultJobStatuses, JobStatuses, type JobStatusScript } from './job-statuses.js'
 import type { IssuedToken, TokenStore } from './tokens.js'
 
 export interface BatchEndpointOptions extends Partial<Workspace> {
@@ -14,6 +15,8 @@ export interface BatchEndpointOptions extends Partial<Workspace> {
   studioUrl?: string
   /** The audience data-plane tokens must carry (https://ml.azure.com on the public cloud). */
   audience?: string
+  /** The status script of each new job; ['Preparing', 'Running', 'Completed'] when not given. */
+  jobStatuses?: JobStatusScript
 }
 
 const jobsWrite = 'Microsoft.MachineLearningServices/workspaces/batchEndpoints/jobs/write'
@@ -28,6 +31,7 @@ export class BatchEndpoint {
   readonly studioUrl: string
   readonly audience: string
   private readonly tokens: TokenStore
+  private jobStatuses: JobStatusScript
 
   readonly routes: Route[] = [
     { name: 'submit', method: 'POST', path: /^\/jobs$/, handle: request => this.submit(request) }
@@ -50,6 +54,23 @@ export class BatchEndpoint {
     this.denyClients = new Set((options.denyClients ?? []).map(id => id.toLowerCase()))
     this.studioUrl = (options.studioUrl ?? 'https://ml.azure.com').replace(/\/+$/, '')
     this.audience = options.audience ?? 'https://ml.azure.com'
+    // Checked here, so that a script a test got wrong fails where the test set it up, not at the first submission.
+    this.jobStatuses = checkJobStatusScript(options.jobStatuses ?? defaultJobStatuses)
+  }
+
+  jobNamed(name: string): BatchJob | undefined {
+    return this.jobs.find(j => j.name === name)
+  }
+
+  /** The script of jobs created from now on or, given a job's name, the rest of that job's script. */
+  setJobStatuses(statuses: JobStatusScript, jobName?: string): void {
+    if (jobName === undefined) {
+      this.jobStatuses = checkJobStatusScript(statuses)
+      return
+    }
+    const job = this.jobNamed(jobName)
+    if (!job) throw new Error(`The fake batch endpoint has no job named '${jobName}'.`)
+    job.statuses.replace(statuses)
   }
 
   // The checks run in the order the service makes them: token, role, routing, body; only then is a job created.
@@ -93,7 +114,9 @@ export class BatchEndpoint {
       clientId: token.clientId,
       repeatabilityRequestId,
       request: parsed.request,
-      status: 'Preparing',
+      // A new job reports Preparing, as the service's answer to a submission does, until its script says otherwise.
+      statuses: new JobStatuses(this.jobStatuses, 'Preparing'),
+      cancelRequests: 0,
       createdAt: Date.now()
     }
     this.jobs.push(job)

@@ -1,4 +1,5 @@
 import type { JobRequest } from './job-request.js'
+import type { JobStatuses } from './job-statuses.js'
 
 /** Where the batch endpoint lives; ARM ids and studio links are built from it. */
 export interface Workspace {
@@ -21,17 +22,24 @@ export interface BatchJob {
   /** The submission's `repeatability_request-id`; undefined when the client sent none. */
   repeatabilityRequestId: string | undefined
   request: JobRequest
-  status: string
+  /** Where the job is in its status script; the batch endpoint and Resource Manager both read it from here. */
+  statuses: JobStatuses
+  /** How many times Resource Manager was asked to cancel the job, terminal or not. */
+  cancelRequests: number
   createdAt: number
 }
 
 const jobType = 'Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments/jobs'
 
-export function endpointArmId(ws: Workspace): string {
+export function workspaceArmId(ws: Workspace): string {
   return (
     `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-    `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}/batchEndpoints/${ws.endpointName}`
+    `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
   )
+}
+
+export function endpointArmId(ws: Workspace): string {
+  return `${workspaceArmId(ws)}/batchEndpoints/${ws.endpointName}`
 }
 
 export function jobArmId(ws: Workspace, deployment: string, name: string): string {
@@ -44,8 +52,6 @@ export function jobArmId(ws: Workspace, deployment: string, name: string): strin
  * `properties.name`, the studio link under `interactionEndpoints.Studio`.
  */
 export function jobResource(job: BatchJob, ws: Workspace, studioUrl: string): Record<string, unknown> {
-  const wsid = `/subscriptions/${ws.subscriptionId}/resourcegroups/${ws.resourceGroup}/workspaces/${ws.workspace}`
-  const sent = job.request.properties
   const created = new Date(job.createdAt).toISOString()
   const outputs = Object.entries(job.request.outputData)
   return {
@@ -54,7 +60,7 @@ export function jobResource(job: BatchJob, ws: Workspace, studioUrl: string): Re
     type: jobType,
     properties: {
       provisioningState: 'Succeeded',
-      description: sent['description'] ?? null,
+      description: job.request.properties['description'] ?? null,
       inputData: Object.fromEntries(
         Object.entries(job.request.inputData).map(([name, input]) => [
           name,
@@ -71,33 +77,48 @@ export function jobResource(job: BatchJob, ws: Workspace, studioUrl: string): Re
           ])
         )
       }),
-      status: job.status,
+      status: job.statuses.current,
       interactionEndpoints: {
-        Tracking: {
-          jobEndpointType: 'Tracking',
-          port: null,
-          endpoint: `azureml://fake.api.azureml.ms/mlflow/v1.0${endpointArmId(ws).split('/batchEndpoints/')[0]}?`,
-          properties: null
-        },
+        Tracking: { jobEndpointType: 'Tracking', port: null, endpoint: trackingEndpoint(ws), properties: null },
         Studio: {
           jobEndpointType: 'Studio',
           port: null,
-          endpoint: `${studioUrl}/runs/${job.name}?wsid=${wsid}`,
+          endpoint: studioEndpoint(job, ws, studioUrl),
           properties: null
         }
       },
-      tags: {
-        ...(isStringMap(sent['tags']) ? sent['tags'] : {}),
-        'azureml.batchrun': 'true',
-        'azureml.deploymentname': job.deployment,
-        'azureml.jobtype': 'azureml.batchjob'
-      },
-      properties: { runType: 'HTTP', 'azureml.runsource': 'azureml.PipelineRun' },
+      tags: jobTags(job),
+      properties: jobProperties,
       name: job.displayName
     },
     systemData: { createdAt: created, createdBy: job.clientId, createdByType: 'Application', lastModifiedAt: created }
   }
 }
+
+// The batch endpoint and Resource Manager describe the same job; these parts are the same in both answers.
+
+/** The job's page in Azure ML studio. */
+export function studioEndpoint(job: BatchJob, ws: Workspace, studioUrl: string): string {
+  const wsid = `/subscriptions/${ws.subscriptionId}/resourcegroups/${ws.resourceGroup}/workspaces/${ws.workspace}`
+  return `${studioUrl}/runs/${job.name}?wsid=${wsid}`
+}
+
+export function trackingEndpoint(ws: Workspace): string {
+  return `azureml://fake.api.azureml.ms/mlflow/v1.0${workspaceArmId(ws)}?`
+}
+
+/** The tags the submission sent, plus the ones the service adds to every batch job. */
+export function jobTags(job: BatchJob): Record<string, string> {
+  const sent = job.request.properties['tags']
+  return {
+    ...(isStringMap(sent) ? sent : {}),
+    'azureml.batchrun': 'true',
+    'azureml.deploymentname': job.deployment,
+    'azureml.jobtype': 'azureml.batchjob'
+  }
+}
+
+export const jobProperties: Record<string, string> = { runType: 'HTTP', 'azureml.runsource': 'azureml.PipelineRun' }
 
 function isStringMap(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && Object.values(value).every(v => typeof v === 'string')

@@ -2,7 +2,15 @@
 
 // Faults are scripted per route name, and tests filter recorded requests by it. To add a route, name it here and
 // list it in the routes of the service that answers it.
-export type RouteName = 'instanceDiscovery' | 'metadata' | 'token' | 'submit' | 'unknown'
+export type RouteName =
+  | 'instanceDiscovery'
+  | 'metadata'
+  | 'token'
+  | 'submit'
+  | 'armGetJob'
+  | 'armCancelJob'
+  | 'armOperationResult'
+  | 'unknown'
 
 /** One request as the fake received it, kept so that tests can assert on what a client sent. */
 export interface RecordedRequest {

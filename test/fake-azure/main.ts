@@ -9,6 +9,7 @@ console.log(
   JSON.stringify({
     url: fake.url,
     scoringUri: fake.scoringUri,
+    armUrl: fake.armUrl,
     caFile: fake.caFile,
     tenant: app.tenantId,
     clientId: app.clientId,

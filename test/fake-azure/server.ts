@@ -12,15 +12,19 @@ import { makeServerCertificate } from './certificate.js'
 import { Entra, type EntraOptions, type FakeApp, type RegisteredApp } from './entra.js'
 import { jsonReply, type RecordedRequest, type Reply, type Route, type RouteName } from './exchange.js'
 import { FaultQueue, faultReply, isReset, isStatus, type Fault } from './faults.js'
+import type { JobStatusScript } from './job-statuses.js'
+import { ResourceManager, type ResourceManagerOptions } from './resource-manager.js'
 import type { IssuedToken } from './tokens.js'
 
-export type FakeAzureOptions = EntraOptions & BatchEndpointOptions
+export type FakeAzureOptions = EntraOptions & BatchEndpointOptions & ResourceManagerOptions
 
 export interface FakeAzure {
   /** https://127.0.0.1:<port>: the authority host for @azure/identity. */
   readonly url: string
   /** The batch endpoint's scoring URI, <url>/jobs. */
   readonly scoringUri: string
+  /** Where Azure Resource Manager answers: the same origin as `url`, named for the input it is given to. */
+  readonly armUrl: string
   /** A PEM file to give clients as NODE_EXTRA_CA_CERTS. */
   readonly caFile: string
   /** The same certificate as text, for trusting it in-process. */
@@ -28,6 +32,13 @@ export interface FakeAzure {
   readonly requests: readonly RecordedRequest[]
   requestsTo(route: RouteName): RecordedRequest[]
   readonly jobs: readonly BatchJob[]
+  /** The job of that name (case-sensitive, as Azure ML's job names are), if the batch endpoint created one. */
+  jobNamed(name: string): BatchJob | undefined
+  /**
+   * The status script of jobs created from now on or, given a job's name, the rest of that job's script. Plain
+   * statuses move on one per ARM read of the job; timed ones follow the clock from this call (or the job's creation).
+   */
+  setJobStatuses(statuses: JobStatusScript, jobName?: string): void
   /** TLS connections accepted so far: shows whether clients reuse connections. */
   readonly connections: number
   /** Scripts faults for the next requests to `route`, used one per request in order. */
@@ -38,6 +49,7 @@ export interface FakeAzure {
   readonly tokens: readonly IssuedToken[]
   readonly entra: Entra
   readonly batchEndpoint: BatchEndpoint
+  readonly resourceManager: ResourceManager
   close(): Promise<void>
 }
 
@@ -61,6 +73,7 @@ class FakeAzureServer implements FakeAzure {
   readonly requests: RecordedRequest[] = []
   readonly entra: Entra
   readonly batchEndpoint: BatchEndpoint
+  readonly resourceManager: ResourceManager
   connections = 0
   private port = 0
   private readonly server: Server
@@ -77,7 +90,9 @@ class FakeAzureServer implements FakeAzure {
     this.caCertificate = caCertificate
     this.entra = new Entra(options)
     this.batchEndpoint = new BatchEndpoint(this.entra.tokens, options)
-    this.routes = [...this.entra.routes, ...this.batchEndpoint.routes]
+    // Resource Manager reads and cancels the batch endpoint's own jobs: one store, whichever API a client uses.
+    this.resourceManager = new ResourceManager(this.entra.tokens, this.batchEndpoint, options)
+    this.routes = [...this.entra.routes, ...this.batchEndpoint.routes, ...this.resourceManager.routes]
     server.on('connection', (socket: Socket) => {
       const port = socket.remotePort
       if (port === undefined) return
@@ -101,8 +116,20 @@ class FakeAzureServer implements FakeAzure {
     return `${this.url}/jobs`
   }
 
+  get armUrl(): string {
+    return this.url
+  }
+
   get jobs(): readonly BatchJob[] {
     return this.batchEndpoint.jobs
+  }
+
+  jobNamed(name: string): BatchJob | undefined {
+    return this.batchEndpoint.jobNamed(name)
+  }
+
+  setJobStatuses(statuses: JobStatusScript, jobName?: string): void {
+    this.batchEndpoint.setJobStatuses(statuses, jobName)
   }
 
   get apps(): readonly RegisteredApp[] {
