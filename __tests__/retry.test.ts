@@ -14,8 +14,11 @@ describe('isTransient', () => {
   it.each([400, 401, 403, 404, 409, 501])('does not retry HTTP %s', status => {
     expect(isTransient(response(status), undefined)).toBe(false)
   })
-  it('retries any response that carries Retry-After', () => {
+  it('retries any error response that carries Retry-After', () => {
     expect(isTransient(response(409, { 'retry-after': '2' }), undefined)).toBe(true)
+  })
+  it('does not repeat an accepted request because it carries Retry-After', () => {
+    expect(isTransient(response(202, { 'retry-after': '10' }), undefined)).toBe(false)
   })
   it('retries connection failures but not TLS failures', () => {
     expect(isTransient(undefined, new RestError('reset', { code: 'ECONNRESET' }))).toBe(true)

@@ -37072,8 +37072,9 @@ function retryAfterMs(response, now) {
     return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 function isTransient(response, error) {
+    // Retry-After also rides on success: ARM's 202 Accepted for a long-running cancel says when to look again.
     if (response)
-        return transientStatuses.has(response.status) || response.headers.has('retry-after');
+        return transientStatuses.has(response.status) || (response.status >= 400 && response.headers.has('retry-after'));
     return error?.code !== undefined && transientErrorCodes.has(error.code);
 }
 /**
@@ -61207,6 +61208,8 @@ var src_credential = __nccwpck_require__(3498);
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/arm-job.ts
 var arm_job = __nccwpck_require__(1947);
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/job-status.ts
 var job_status = __nccwpck_require__(2163);
 ;// CONCATENATED MODULE: ./src/poll-job.ts
@@ -61276,6 +61279,7 @@ var state = __nccwpck_require__(2462);
 
 
 
+
 const realClock = {
     now: () => Date.now(),
     sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined)
@@ -61288,7 +61292,7 @@ async function followJob(job, submittedAt, settings, arm, interrupted, log, cloc
     const jobUrl = (0,arm_job/* armJobUrl */.$3)(settings.resourceManager, job.id, job.name);
     if (settings.follow.cancelOnWorkflowCancel)
         state/* saveFollowedJob */.Po(job.name, jobUrl);
-    log.info(`Waiting for ${job.name} to finish (at most ${settings.follow.waitTimeoutMs / 1000} s)`);
+    log.info(`Waiting for ${job.name} to finish (at most ${(0,duration/* formatDuration */.a)(settings.follow.waitTimeoutMs)} from its submission)`);
     let outcome;
     try {
         outcome = await pollJob({
@@ -61338,8 +61342,6 @@ async function requestCancel(arm, jobUrl, jobName, log) {
     }
 }
 
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
 ;// CONCATENATED MODULE: ./src/follow-report.ts
 
 /** How the step ends after following a job, and what it tells the user. Pure. */

@@ -28,14 +28,35 @@ try {
     `\nthe fake endpoint saw ${scenario.fake.requestsTo('submit').length} POSTs and created ${scenario.fake.jobs.length} job.`
   )
 
+  section('With wait: true the step follows the job to its end')
+  scenario.fake.setJobStatuses(['Preparing', 'Running', 'Running', 'Completed'])
+  const waited = await scenario.run({
+    wait: 'true',
+    'poll-interval': '1s',
+    'resource-manager-endpoint': scenario.fake.url
+  })
+  console.log(
+    indent(
+      visibleLog(waited)
+        .replace(/^::debug::.*\n/gm, '')
+        .trim()
+    )
+  )
+  console.log(
+    `\nexit code ${waited.exitCode}; status = ${waited.outputs['status']}, duration-seconds = ${waited.outputs['duration-seconds']}`
+  )
+  console.log('\nstep summary:')
+  console.log(indent(waited.summary.trim()))
+
   section('The same step with a client secret ID pasted instead of its value')
   const failed = await scenario.run({ 'client-secret': 'b1f0c1de-0000-4000-8000-000000000000' })
   console.log(indent(errorMessage(failed)))
   console.log(`\nexit code ${failed.exitCode}`)
 
-  const leaks = [...scenario.leaks(result), ...scenario.leaks(failed)]
+  const leaks = [...scenario.leaks(result), ...scenario.leaks(waited), ...scenario.leaks(failed)]
   console.log(`\nsecrets or tokens in logs, outputs or summary: ${leaks.length === 0 ? 'none' : leaks.join(', ')}`)
-  process.exitCode = result.exitCode === 0 && failed.exitCode === 1 && leaks.length === 0 ? 0 : 1
+  process.exitCode =
+    result.exitCode === 0 && waited.exitCode === 0 && failed.exitCode === 1 && leaks.length === 0 ? 0 : 1
 } finally {
   await scenario.fake.close()
 }

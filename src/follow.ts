@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
+import { formatDuration } from './duration.js'
 import type { SendAzureRequest } from './azure-pipeline.js'
 import { pollJob, StatusUnreadableError, type PollClock } from './poll-job.js'
 import type { Settings } from './settings.js'
@@ -38,7 +39,9 @@ export async function followJob(
 ): Promise<FollowResult> {
   const jobUrl = armJobUrl(settings.resourceManager, job.id, job.name)
   if (settings.follow.cancelOnWorkflowCancel) state.saveFollowedJob(job.name, jobUrl)
-  log.info(`Waiting for ${job.name} to finish (at most ${settings.follow.waitTimeoutMs / 1000} s)`)
+  log.info(
+    `Waiting for ${job.name} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from its submission)`
+  )
 
   let outcome
   try {

@@ -47,7 +47,9 @@ export function retryAfterMs(response: PipelineResponse | undefined, now: number
 }
 
 export function isTransient(response: PipelineResponse | undefined, error: RestError | undefined): boolean {
-  if (response) return transientStatuses.has(response.status) || response.headers.has('retry-after')
+  // Retry-After also rides on success: ARM's 202 Accepted for a long-running cancel says when to look again.
+  if (response)
+    return transientStatuses.has(response.status) || (response.status >= 400 && response.headers.has('retry-after'))
   return error?.code !== undefined && transientErrorCodes.has(error.code)
 }
 

@@ -176,7 +176,7 @@ export function readCommandFile(path: string): Record<string, string> {
  * all, so only the `::add-mask::` commands themselves may carry one.
  */
 export function visibleLog(result: ActionResult): string {
-  return `${result.stdout.replace(/^::add-mask::.*$/gm, '')}\n${result.stderr}`
+  return `${result.stdout.replace(/^::add-mask::.*\n?/gm, '')}\n${result.stderr}`
 }
 
 /** Every place a secret could surface to a user: log lines, outputs, summary, saved state. */
