@@ -1,3 +1,4 @@
+import { testRunner } from '../test/unit/runner.js'
 import { reportFollowResult } from '../src/follow-report.js'
 import { readSettings } from '../src/settings.js'
 
@@ -9,7 +10,8 @@ const inputs: Record<string, string> = {
   'input-uri': 'https://mystorage.blob.core.windows.net/data/heart-disease/',
   wait: 'true'
 }
-const settings = (more: Record<string, string> = {}) => readSettings(n => ({ ...inputs, ...more })[n] ?? '')
+const settings = (more: Record<string, string> = {}) =>
+  readSettings(n => ({ ...inputs, ...more })[n] ?? '', testRunner())
 const studioUrl = 'https://ml.azure.com/runs/batchjob-1'
 
 describe('reportFollowResult', () => {

@@ -1,3 +1,4 @@
+import { testRunner } from '../test/unit/runner.js'
 import { buildSubmission } from '../src/job-request.js'
 import { readSettings } from '../src/settings.js'
 
@@ -14,7 +15,7 @@ const inputs: Record<string, string> = {
 describe('buildSubmission', () => {
   it('builds the documented invoke request', () => {
     const submission = buildSubmission(
-      readSettings(name => inputs[name] ?? ''),
+      readSettings(name => inputs[name] ?? '', testRunner()),
       '5b1f6a56-8c1d-4a8e-9f63-0d1f2e3a4b5c'
     )
     expect(submission.scoringUri).toBe('https://heart-ep.westus2.inference.ml.azure.com/jobs')
@@ -32,7 +33,10 @@ describe('buildSubmission', () => {
   })
 
   it('targets a named deployment with the azureml-model-deployment header', () => {
-    const settings = readSettings(name => ({ ...inputs, 'deployment-name': 'classifier-xgb' })[name] ?? '')
+    const settings = readSettings(
+      name => ({ ...inputs, 'deployment-name': 'classifier-xgb' })[name] ?? '',
+      testRunner()
+    )
     expect(buildSubmission(settings, 'id').headers['azureml-model-deployment']).toBe('classifier-xgb')
   })
 })

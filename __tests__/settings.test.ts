@@ -1,5 +1,6 @@
 import { InputError } from '../src/input-formats.js'
 import { readSettings } from '../src/settings.js'
+import { testRunner } from '../test/unit/runner.js'
 
 const valid: Record<string, string> = {
   'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
@@ -11,7 +12,7 @@ const valid: Record<string, string> = {
 
 function settingsFrom(overrides: Record<string, string>) {
   const inputs = { ...valid, ...overrides }
-  return readSettings(name => inputs[name] ?? '')
+  return readSettings(name => inputs[name] ?? '', testRunner())
 }
 
 function problemsOf(overrides: Record<string, string>): string {
@@ -28,9 +29,12 @@ describe('readSettings', () => {
   it('reads a complete, valid set of inputs with the documented defaults', () => {
     const settings = settingsFrom({})
     expect(settings).toMatchObject({
-      tenantId: valid['tenant-id'],
-      clientId: valid['client-id'],
-      clientSecret: valid['client-secret'],
+      signIn: {
+        kind: 'client-secret',
+        tenantId: valid['tenant-id'],
+        clientId: valid['client-id'],
+        clientSecret: valid['client-secret']
+      },
       scoringUri: valid['endpoint-uri'],
       deploymentName: undefined,
       input: { name: 'input_data', type: 'UriFolder', uri: valid['input-uri'] },
@@ -56,7 +60,7 @@ describe('readSettings', () => {
       'deployment-name': 'classifier-xgb',
       environment: 'AzureUSGovernment'
     })
-    expect(settings.tenantId).toBe('contoso.onmicrosoft.com')
+    expect(settings.signIn).toMatchObject({ tenantId: 'contoso.onmicrosoft.com' })
     expect(settings.input.type).toBe('UriFile')
     expect(settings.deploymentName).toBe('classifier-xgb')
     expect(settings.cloud.name).toBe('azureusgovernment')
@@ -70,15 +74,16 @@ describe('readSettings', () => {
     expect(settings.customAuthorityHost).toBe(true)
   })
 
-  it.each(['tenant-id', 'client-id', 'client-secret', 'endpoint-uri', 'input-uri'])(
-    'names a missing required input: %s',
-    name => {
-      expect(problemsOf({ [name]: '' })).toBe(`Input '${name}' is required and was not given.`)
-    }
-  )
+  it.each(['endpoint-uri', 'input-uri'])('names a missing required input: %s', name => {
+    expect(problemsOf({ [name]: '' })).toBe(`Input '${name}' is required and was not given.`)
+  })
+
+  it.each(['tenant-id', 'client-id'])('names what a service principal is missing: %s', name => {
+    expect(problemsOf({ [name]: '' })).toBe(`Signing in with a service principal needs input '${name}'.`)
+  })
 
   it('treats a whitespace-only input as missing', () => {
-    expect(problemsOf({ 'client-secret': '  \n' })).toContain("Input 'client-secret' is required")
+    expect(problemsOf({ 'client-secret': '  \n' })).toContain('No way to sign in was given')
   })
 
   it.each([

@@ -88,8 +88,8 @@ describe('submitting a job', () => {
 
 describe('bad input fails before any request', () => {
   it.each([
-    [{ 'tenant-id': undefined }, "Input 'tenant-id' is required"],
-    [{ 'client-secret': undefined }, "Input 'client-secret' is required"],
+    [{ 'tenant-id': undefined }, "Signing in with a service principal needs input 'tenant-id'"],
+    [{ 'client-secret': undefined }, 'No way to sign in was given'],
     [{ 'client-id': 'gh-scoring-app' }, "Input 'client-id' must be a GUID"],
     [{ 'endpoint-uri': 'not a url' }, "Input 'endpoint-uri' must be an https URL"],
     [{ 'endpoint-uri': 'http://127.0.0.1/jobs' }, "Input 'endpoint-uri' must use https"],

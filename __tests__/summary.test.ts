@@ -1,3 +1,4 @@
+import { testRunner } from '../test/unit/runner.js'
 import { readSettings } from '../src/settings.js'
 import { parseSubmittedJob } from '../src/submitted-job.js'
 import { summaryMarkdown } from '../src/summary.js'
@@ -46,7 +47,7 @@ describe('summaryMarkdown', () => {
   it('shows job, status, endpoint, deployment, input and the Studio link', () => {
     const markdown = summaryMarkdown(
       parseSubmittedJob(JSON.stringify(recorded), 'blue'),
-      readSettings(n => inputs[n] ?? '')
+      readSettings(n => inputs[n] ?? '', testRunner())
     )
     expect(markdown).toContain('| Job | `batchjob-1234` |')
     expect(markdown).toContain('| Status | `Preparing` |')

@@ -37000,7 +37000,7 @@ async function readJobStatus(send, jobUrl, signal) {
             return { status, studioUrl: typeof studio === 'string' ? studio : undefined };
         return { error: 'Azure Resource Manager answered without a job status', permanent: false };
     }
-    const said = (0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .serviceMessage */ .XK)(answer.bodyText);
+    const said = (0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .serviceMessage */ .X)(answer.bodyText);
     const retryAfter = Number(answer.headers['retry-after']);
     return {
         error: `HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`,
@@ -37016,7 +37016,7 @@ async function cancelJob(send, jobUrl) {
         timeoutMs: 30_000
     });
     if (answer.status !== 200 && answer.status !== 202) {
-        const said = (0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .serviceMessage */ .XK)(answer.bodyText);
+        const said = (0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .serviceMessage */ .X)(answer.bodyText);
         throw new Error(`HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`);
     }
 }
@@ -37186,15 +37186,14 @@ function createAzureClient(credential, scope, limits, onRetry) {
 
 /***/ }),
 
-/***/ 3498:
+/***/ 3555:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Jj: () => (/* binding */ SignInError),
-  GO: () => (/* binding */ createCredential),
-  vs: () => (/* binding */ guardCredential)
+  J: () => (/* binding */ SignInError),
+  G: () => (/* binding */ createCredential)
 });
 
 ;// CONCATENATED MODULE: ./node_modules/@azure/identity/dist/esm/constants.js
@@ -60926,8 +60925,93 @@ function getDefaultAzureCredential() {
 }
 
 //# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./src/service-errors.ts
-var service_errors = __nccwpck_require__(3346);
+// EXTERNAL MODULE: ./src/sign-in.ts
+var sign_in = __nccwpck_require__(7040);
+// EXTERNAL MODULE: ./src/submitted-job.ts
+var submitted_job = __nccwpck_require__(8348);
+;// CONCATENATED MODULE: ./src/sign-in-errors.ts
+
+
+const entraHints = {
+    '7000215': () => "'client-secret' is not a valid secret of this app: use the secret's Value (shown once, when it was created), " +
+        'not its Secret ID, and check that it has not been deleted.',
+    '7000222': () => "'client-secret' has expired: create a new secret for the app registration and update the secret.",
+    '700016': c => `No application with client id '${clientIdOf(c.signIn)}' exists in tenant '${tenantIdOf(c.signIn)}': check ` +
+        "that 'client-id' and 'tenant-id' belong together, and that 'environment' is the cloud the app lives in.",
+    '90002': c => `Tenant '${tenantIdOf(c.signIn)}' was not found at ${c.authorityHost}: check 'tenant-id' (the "Directory ` +
+        `(tenant) ID") and that 'environment' names the tenant's cloud.`,
+    '700024': () => 'The GitHub ID token was outside its valid time range when Entra read it. The action asks GitHub for a fresh ' +
+        "token at every sign-in, so check the runner's clock.",
+    '700213': c => noFederatedCredential(c),
+    '70021': c => noFederatedCredential(c),
+    '7002138': c => noFederatedCredential(c),
+    '700027': c => `The certificate in 'client-certificate' is not one of app '${clientIdOf(c.signIn)}''s certificates: upload ` +
+        'its public part under "Certificates & secrets" of the app registration, or use the certificate that is there.'
+};
+function noFederatedCredential(c) {
+    const claims = c.idToken ? jwtClaims(c.idToken) : {};
+    const shown = ['sub', 'aud', 'iss'].map(name => `${name} '${String(claims[name] ?? '?')}'`).join(', ');
+    return (`No federated credential of app '${clientIdOf(c.signIn)}' matches this workflow's GitHub ID token (${shown}). ` +
+        'Add one under "Certificates & secrets" > "Federated credentials" with exactly that subject (it is ' +
+        "case-sensitive), issuer and audience, or set 'audience' to the one the credential expects.");
+}
+/** The claims of a JWT. They are not secret: the signature is what makes a token usable, and it is not shown. */
+function jwtClaims(token) {
+    try {
+        const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
+        return typeof claims === 'object' && claims !== null ? claims : {};
+    }
+    catch {
+        return {};
+    }
+}
+function clientIdOf(signIn) {
+    return 'clientId' in signIn ? (signIn.clientId ?? '') : '';
+}
+function tenantIdOf(signIn) {
+    return 'tenantId' in signIn ? (signIn.tenantId ?? '') : '';
+}
+/** `message` is the error @azure/identity threw; Entra's own text, with its AADSTS code, is inside it. */
+function explainSignInFailure(message, context) {
+    const code = /AADSTS(\d+)/.exec(message)?.[1];
+    if (code) {
+        const hint = entraHints[code]?.(context);
+        return `Sign-in to Microsoft Entra ID failed: ${entraMessage(message)}${hint ? `\n${hint}` : ''}`;
+    }
+    const toolHint = toolFailureHint(message, context.signIn);
+    if (toolHint)
+        return `Sign-in with the ${(0,sign_in/* describeSignIn */.ck)(context.signIn)} failed: ${(0,submitted_job/* excerpt */.K)(message, 500)}\n${toolHint}`;
+    if (/endpoints_resolution_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|ECONNRESET|certificate/i.test(message)) {
+        return (`Could not reach Microsoft Entra ID at ${context.authorityHost}: ${(0,submitted_job/* excerpt */.K)(message, 300)}\n` +
+            "Check 'environment' / 'authority-host' and, on a self-hosted runner, its network or proxy (HTTPS_PROXY).");
+    }
+    return `Sign-in to Microsoft Entra ID failed: ${(0,submitted_job/* excerpt */.K)(message, 500)}`;
+}
+// Entra's description runs "AADSTS<code>: <message>\r\nTrace ID: ...\r\nCorrelation ID: ...": keep the message and
+// the correlation id (what Microsoft support asks for), drop the rest of the noise.
+function entraMessage(message) {
+    const aadsts = /AADSTS\d+:[^\r\n]*/.exec(message)?.[0];
+    if (!aadsts)
+        return (0,submitted_job/* excerpt */.K)(message, 500);
+    const correlation = /Correlation ID: ([0-9a-f-]{36})/i.exec(message)?.[1];
+    return correlation ? `${aadsts.trim()} (correlation id ${correlation})` : aadsts.trim();
+}
+// The ways that do not talk to Entra themselves: the Azure CLI and the managed identity endpoint.
+function toolFailureHint(message, signIn) {
+    if (signIn.kind === 'azure-cli') {
+        if (/could not be found|not recognized|ENOENT/i.test(message)) {
+            return "The Azure CLI is not installed on this runner: install it, or choose another 'auth-type'.";
+        }
+        return ('The Azure CLI is not signed in: run azure/login in an earlier step of the same job (with the same ' +
+            "'environment'), or choose another 'auth-type'.");
+    }
+    if (signIn.kind === 'managed-identity') {
+        return ('No managed identity answered on this runner. auth-type: managed-identity works on self-hosted runners on ' +
+            "Azure (VMs, scale sets) with an identity assigned; for a user-assigned identity 'client-id' must be its client id.");
+    }
+    return undefined;
+}
+
 // EXTERNAL MODULE: ./src/azure-pipeline.ts + 1 modules
 var azure_pipeline = __nccwpck_require__(2915);
 ;// CONCATENATED MODULE: ./src/tenant-diagnosis.ts
@@ -60961,32 +61045,66 @@ async function diagnoseTenant(authorityHost, tenantId) {
 class SignInError extends Error {
     name = 'SignInError';
 }
-function createCredential(settings) {
-    return new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, {
+/**
+ * The @azure/identity credential for the chosen way of signing in, wrapped so that every token it yields is masked
+ * before anything can print it, and a failure to get one is explained.
+ */
+function createCredential(settings, deps) {
+    const { signIn } = settings;
+    const options = {
         authorityHost: settings.authorityHost,
         // Instance discovery asks the public cloud's Entra about the authority; a custom host is not known there.
         disableInstanceDiscovery: settings.customAuthorityHost
-    });
-}
-/**
- * Wraps a credential so that every access token is masked in the log before anything can print it, and a
- * failure to get one is explained.
- */
-function guardCredential(credential, settings, mask) {
+    };
+    let idToken;
+    let credential;
+    switch (signIn.kind) {
+        case 'client-secret':
+            credential = new ClientSecretCredential(signIn.tenantId, signIn.clientId, signIn.clientSecret, options);
+            break;
+        case 'client-certificate':
+            credential = new ClientCertificateCredential(signIn.tenantId, signIn.clientId, { certificate: signIn.certificatePem }, options);
+            break;
+        case 'oidc':
+            // A fresh GitHub ID token each time Entra needs an assertion: they live minutes, a wait can last hours.
+            credential = new clientAssertionCredential_ClientAssertionCredential(signIn.tenantId, signIn.clientId, async () => {
+                try {
+                    idToken = await deps.getIdToken(signIn.audience);
+                }
+                catch (error) {
+                    throw new SignInError(`Could not get an ID token from GitHub: ${error instanceof Error ? error.message : String(error)}\n` +
+                        "The job needs 'permissions: id-token: write'.");
+                }
+                deps.mask(idToken);
+                return idToken;
+            }, options);
+            break;
+        case 'managed-identity':
+            credential = signIn.clientId
+                ? new ManagedIdentityCredential({ clientId: signIn.clientId })
+                : new ManagedIdentityCredential();
+            break;
+        case 'azure-cli':
+            credential = new AzureCliCredential(signIn.tenantId ? { tenantId: signIn.tenantId } : {});
+            break;
+    }
     return {
-        async getToken(scopes, options) {
+        async getToken(scopes, tokenOptions) {
             try {
-                const token = await credential.getToken(scopes, options);
+                const token = await credential.getToken(scopes, tokenOptions);
                 if (token)
-                    mask(token.token);
+                    deps.mask(token.token);
                 return token;
             }
             catch (error) {
+                if (error instanceof SignInError)
+                    throw error;
                 let message = error instanceof Error ? error.message : String(error);
-                if (message.includes('endpoints_resolution_error')) {
-                    message = (await diagnoseTenant(settings.authorityHost, settings.tenantId)) ?? message;
+                if (message.includes('endpoints_resolution_error') && 'tenantId' in signIn && signIn.tenantId) {
+                    message = (await diagnoseTenant(settings.authorityHost, signIn.tenantId)) ?? message;
                 }
-                throw new SignInError((0,service_errors/* explainSignInFailure */.gT)(message, settings), { cause: error });
+                const context = { signIn, authorityHost: settings.authorityHost, idToken };
+                throw new SignInError(explainSignInFailure(message, context), { cause: error });
             }
         }
     };
@@ -61202,8 +61320,6 @@ function sendAzureLogToDebug(debug) {
 
 // EXTERNAL MODULE: ./src/azure-pipeline.ts + 1 modules
 var azure_pipeline = __nccwpck_require__(2915);
-// EXTERNAL MODULE: ./src/credential.ts + 184 modules
-var src_credential = __nccwpck_require__(3498);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/arm-job.ts
@@ -61387,12 +61503,16 @@ function cancelSentence(cancel, jobName, input) {
     return `The Azure job is left running, as ${input} is false.`;
 }
 
-// EXTERNAL MODULE: ./src/settings.ts + 2 modules
-var src_settings = __nccwpck_require__(4323);
+// EXTERNAL MODULE: ./src/prepare.ts + 3 modules
+var prepare = __nccwpck_require__(3206);
+// EXTERNAL MODULE: ./src/sign-in.ts
+var sign_in = __nccwpck_require__(7040);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/index.js + 84 modules
 var dist_esm = __nccwpck_require__(3390);
+// EXTERNAL MODULE: ./src/credential.ts + 185 modules
+var credential = __nccwpck_require__(3555);
 ;// CONCATENATED MODULE: ./src/job-request.ts
 /**
  * The invoke request as the batch endpoint documents it. `repeatabilityRequestId` is fixed per submission and sent
@@ -61446,7 +61566,7 @@ async function submitJob(send, settings, log) {
         });
     }
     catch (error) {
-        if (error instanceof src_credential/* SignInError */.Jj || !(0,dist_esm/* isRestError */.T0)(error))
+        if (error instanceof credential/* SignInError */.J || !(0,dist_esm/* isRestError */.T0)(error))
             throw error;
         throw new EndpointError(`Could not reach the batch endpoint at ${new URL(submission.scoringUri).host}: ${error.message}` +
             `${error.code ? ` (${error.code})` : ''}. Check 'endpoint-uri' and, on a self-hosted runner, its network or proxy.`, { cause: error });
@@ -61454,7 +61574,7 @@ async function submitJob(send, settings, log) {
     const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id'] ?? 'none';
     log.debug(`HTTP ${answer.status} after ${answer.attempts} attempt(s), request id ${requestId}`);
     if (answer.status < 200 || answer.status > 299) {
-        throw new EndpointError((0,service_errors/* explainEndpointFailure */.bN)(answer, { ...settings, attempts: answer.attempts }));
+        throw new EndpointError((0,service_errors/* explainEndpointFailure */.b)(answer, { ...settings, attempts: answer.attempts }));
     }
     return (0,submitted_job/* parseSubmittedJob */.w)(answer.bodyText, answer.headers['azureml-model-deployment']);
 }
@@ -61533,12 +61653,10 @@ const statusReadRetryLimits = {
 async function run() {
     let cancellation;
     try {
-        // Masked before anything else runs, so no later line, debug ones included, can show it.
-        core.setSecret(core.getInput('client-secret'));
-        const settings = (0,src_settings/* readSettings */.s)(name => core.getInput(name));
+        const { settings, credential } = (0,prepare/* prepare */.i)();
         if (core.isDebug())
             sendAzureLogToDebug(core.debug);
-        const credential = (0,src_credential/* guardCredential */.vs)((0,src_credential/* createCredential */.GO)(settings), settings, core.setSecret);
+        core.info(`Signing in as the ${(0,sign_in/* describeSignIn */.ck)(settings.signIn)}`);
         const retried = (what) => (reason, delayMs) => core.info(`${what} failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`);
         // Listening from before the submission: a cancellation that arrives while it is in flight still cancels the job.
         if (settings.follow.wait)
@@ -61606,13 +61724,11 @@ async function writeSummary(markdown, overwrite = false) {
 /* harmony export */   a: () => (/* binding */ runPost)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8179);
-/* harmony import */ var _arm_job_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1947);
-/* harmony import */ var _azure_pipeline_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2915);
-/* harmony import */ var _credential_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3498);
-/* harmony import */ var _job_status_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2163);
-/* harmony import */ var _settings_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4323);
-/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2462);
-
+/* harmony import */ var _arm_job_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1947);
+/* harmony import */ var _azure_pipeline_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2915);
+/* harmony import */ var _job_status_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2163);
+/* harmony import */ var _prepare_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3206);
+/* harmony import */ var _state_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2462);
 
 
 
@@ -61627,21 +61743,19 @@ const retryLimits = { maxAttempts: 4, maxElapsedMs: 20_000, baseDelayMs: 500, ma
  */
 async function runPost() {
     try {
-        const followed = (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .readFollowState */ .bv)();
+        const followed = (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .readFollowState */ .bv)();
         if (!followed || followed.ended || followed.cancel === 'sent')
             return;
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret(_actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput('client-secret'));
-        const settings = (0,_settings_js__WEBPACK_IMPORTED_MODULE_5__/* .readSettings */ .s)(name => _actions_core__WEBPACK_IMPORTED_MODULE_0__.getInput(name));
-        const credential = (0,_credential_js__WEBPACK_IMPORTED_MODULE_3__/* .guardCredential */ .vs)((0,_credential_js__WEBPACK_IMPORTED_MODULE_3__/* .createCredential */ .GO)(settings), settings, _actions_core__WEBPACK_IMPORTED_MODULE_0__.setSecret);
-        const arm = (0,_azure_pipeline_js__WEBPACK_IMPORTED_MODULE_2__/* .createAzureClient */ .X)(credential, settings.cloud.resourceManagerScope, retryLimits);
-        const read = await (0,_arm_job_js__WEBPACK_IMPORTED_MODULE_1__/* .readJobStatus */ .IW)(arm, followed.jobUrl);
-        if ('status' in read && ((0,_job_status_js__WEBPACK_IMPORTED_MODULE_4__/* .classifyStatus */ .x)(read.status) !== 'running' || read.status === 'CancelRequested')) {
+        const { settings, credential } = (0,_prepare_js__WEBPACK_IMPORTED_MODULE_3__/* .prepare */ .i)();
+        const arm = (0,_azure_pipeline_js__WEBPACK_IMPORTED_MODULE_1__/* .createAzureClient */ .X)(credential, settings.cloud.resourceManagerScope, retryLimits);
+        const read = await (0,_arm_job_js__WEBPACK_IMPORTED_MODULE_5__/* .readJobStatus */ .IW)(arm, followed.jobUrl);
+        if ('status' in read && ((0,_job_status_js__WEBPACK_IMPORTED_MODULE_2__/* .classifyStatus */ .x)(read.status) !== 'running' || read.status === 'CancelRequested')) {
             _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Job ${followed.jobName} is ${read.status}: nothing to cancel.`);
             return;
         }
-        (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .saveCancelStage */ .st)('sending');
-        await (0,_arm_job_js__WEBPACK_IMPORTED_MODULE_1__/* .cancelJob */ .mh)(arm, followed.jobUrl);
-        (0,_state_js__WEBPACK_IMPORTED_MODULE_6__/* .saveCancelStage */ .st)('sent');
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .saveCancelStage */ .st)('sending');
+        await (0,_arm_job_js__WEBPACK_IMPORTED_MODULE_5__/* .cancelJob */ .mh)(arm, followed.jobUrl);
+        (0,_state_js__WEBPACK_IMPORTED_MODULE_4__/* .saveCancelStage */ .st)('sent');
         _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`The workflow run was cancelled: asked Azure to cancel job ${followed.jobName}.`);
     }
     catch (error) {
@@ -61653,117 +61767,19 @@ async function runPost() {
 
 /***/ }),
 
-/***/ 3346:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   XK: () => (/* binding */ serviceMessage),
-/* harmony export */   bN: () => (/* binding */ explainEndpointFailure),
-/* harmony export */   gT: () => (/* binding */ explainSignInFailure)
-/* harmony export */ });
-/* harmony import */ var _submitted_job_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8348);
-
-const entraHints = {
-    '7000215': () => "'client-secret' is not a valid secret of this app: use the secret's Value (shown once, when it was created), " +
-        'not its Secret ID, and check that it has not been deleted.',
-    '7000222': () => "'client-secret' has expired: create a new secret for the app registration and update the secret.",
-    '700016': c => `No application with client id '${c.clientId}' exists in tenant '${c.tenantId}': check that 'client-id' and ` +
-        "'tenant-id' belong together, and that 'environment' is the cloud the app lives in.",
-    '90002': c => `Tenant '${c.tenantId}' was not found at ${c.authorityHost}: check 'tenant-id' (the "Directory (tenant) ID") ` +
-        "and that 'environment' names the tenant's cloud."
-};
-/** `message` is the error @azure/identity threw; Entra's own text, with its AADSTS code, is inside it. */
-function explainSignInFailure(message, context) {
-    const code = /AADSTS(\d+)/.exec(message)?.[1];
-    const entraSaid = entraMessage(message);
-    const hint = code ? entraHints[code]?.(context) : undefined;
-    if (hint)
-        return `Sign-in to Microsoft Entra ID failed: ${entraSaid}\n${hint}`;
-    if (code)
-        return `Sign-in to Microsoft Entra ID failed: ${entraSaid}`;
-    if (/endpoints_resolution_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|ECONNRESET|certificate/i.test(message)) {
-        return (`Could not reach Microsoft Entra ID at ${context.authorityHost}: ${(0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_0__/* .excerpt */ .K)(message, 300)}\n` +
-            "Check 'environment' / 'authority-host' and, on a self-hosted runner, its network or proxy (HTTPS_PROXY).");
-    }
-    return `Sign-in to Microsoft Entra ID failed: ${(0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_0__/* .excerpt */ .K)(message, 500)}`;
-}
-// Entra's description runs "AADSTS<code>: <message>\r\nTrace ID: ...\r\nCorrelation ID: ...": keep the message and
-// the correlation id (what Microsoft support asks for), drop the rest of the noise.
-function entraMessage(message) {
-    const aadsts = /AADSTS\d+:[^\r\n]*/.exec(message)?.[0];
-    if (!aadsts)
-        return (0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_0__/* .excerpt */ .K)(message, 500);
-    const correlation = /Correlation ID: ([0-9a-f-]{36})/i.exec(message)?.[1];
-    return correlation ? `${aadsts.trim()} (correlation id ${correlation})` : aadsts.trim();
-}
-/** Explains a response from the scoring URI that is not a created job. */
-function explainEndpointFailure(answer, context) {
-    const said = serviceMessage(answer.bodyText);
-    const lines = [
-        `The batch endpoint did not start the job: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`
-    ];
-    const hint = endpointHint(answer.status, `${said.code ?? ''} ${said.text}`, context);
-    if (hint)
-        lines.push(hint);
-    const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id'];
-    if (requestId)
-        lines.push(`Request id: ${requestId}`);
-    return lines.join('\n');
-}
-function endpointHint(status, said, c) {
-    if (/no valid deployments to route to/i.test(said)) {
-        return ("The endpoint has no default deployment: set 'deployment-name', or make one the default " +
-            '(az ml batch-endpoint update --name <endpoint> --set defaults.deployment_name=<deployment>).');
-    }
-    if (status === 401) {
-        return (`The endpoint did not accept the token of client '${c.clientId}' from tenant '${c.tenantId}'. Check that ` +
-            "'endpoint-uri' belongs to a workspace in that tenant and that 'environment' is the endpoint's cloud.");
-    }
-    if (status === 403) {
-        return (`The service principal '${c.clientId}' may not invoke this endpoint. Grant it a role that can, such as ` +
-            '"AzureML Data Scientist", on the workspace (az role assignment create --assignee <client-id> ' +
-            '--role "AzureML Data Scientist" --scope <workspace resource id>), then retry; new assignments take a few minutes.');
-    }
-    if (status === 404) {
-        if (c.deploymentName && /deployment/i.test(said)) {
-            return `Check 'deployment-name': the endpoint has no deployment '${c.deploymentName}'.`;
-        }
-        return (`Nothing answers at ${c.scoringUri}. Check 'endpoint-uri': copy the endpoint's REST endpoint from Azure ML ` +
-            'studio, or run az ml batch-endpoint show --name <endpoint> --query scoring_uri.');
-    }
-    if (status === 408 || status === 429 || status >= 500) {
-        const tries = c.attempts && c.attempts > 1 ? ` after ${c.attempts} attempts` : '';
-        return `The endpoint is busy or failing${tries}; no job was started twice. Re-run the workflow later.`;
-    }
-    return undefined;
-}
-/** The service's own words: `{"error": {"code", "message"}}` when JSON, else the text as it came. */
-function serviceMessage(bodyText) {
-    try {
-        const body = JSON.parse(bodyText);
-        const error = body?.error;
-        if (error && typeof error.message === 'string') {
-            return { code: typeof error.code === 'string' ? error.code : undefined, text: (0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_0__/* .excerpt */ .K)(error.message, 800) };
-        }
-    }
-    catch {
-        // Not JSON: some gateways answer in plain text, which is shown as it is.
-    }
-    return { text: (0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_0__/* .excerpt */ .K)(bodyText, 800) };
-}
-
-
-/***/ }),
-
-/***/ 4323:
+/***/ 3206:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  s: () => (/* binding */ readSettings)
+  i: () => (/* binding */ prepare)
 });
 
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 16 modules
+var core = __nccwpck_require__(8179);
+// EXTERNAL MODULE: ./src/credential.ts + 185 modules
+var src_credential = __nccwpck_require__(3555);
 ;// CONCATENATED MODULE: ./src/clouds.ts
 const cloudNames = ['azurecloud', 'azurechinacloud', 'azureusgovernment'];
 const clouds = {
@@ -61772,21 +61788,24 @@ const clouds = {
         authorityHost: 'https://login.microsoftonline.com',
         mlScope: 'https://ml.azure.com/.default',
         resourceManager: 'https://management.azure.com',
-        resourceManagerScope: 'https://management.azure.com/.default'
+        resourceManagerScope: 'https://management.azure.com/.default',
+        oidcAudience: 'api://AzureADTokenExchange'
     },
     azurechinacloud: {
         name: 'azurechinacloud',
         authorityHost: 'https://login.chinacloudapi.cn',
         mlScope: 'https://ml.azure.cn/.default',
         resourceManager: 'https://management.chinacloudapi.cn',
-        resourceManagerScope: 'https://management.chinacloudapi.cn/.default'
+        resourceManagerScope: 'https://management.chinacloudapi.cn/.default',
+        oidcAudience: 'api://AzureADTokenExchangeChina'
     },
     azureusgovernment: {
         name: 'azureusgovernment',
         authorityHost: 'https://login.microsoftonline.us',
         mlScope: 'https://ml.azure.us/.default',
         resourceManager: 'https://management.usgovcloudapi.net',
-        resourceManagerScope: 'https://management.usgovcloudapi.net/.default'
+        resourceManagerScope: 'https://management.usgovcloudapi.net/.default',
+        oidcAudience: 'api://AzureADTokenExchangeUSGov'
     }
 };
 
@@ -61839,7 +61858,10 @@ function describeForms() {
 
 // EXTERNAL MODULE: ./src/duration.ts
 var duration = __nccwpck_require__(7607);
+// EXTERNAL MODULE: ./src/sign-in.ts
+var sign_in = __nccwpck_require__(7040);
 ;// CONCATENATED MODULE: ./src/settings.ts
+
 
 
 
@@ -61850,7 +61872,7 @@ const inputTypes = { uri_folder: 'UriFolder', uri_file: 'UriFile' };
  * Turns the raw inputs into Settings. Every input is checked, and all problems are reported together, so a
  * workflow author fixes them in one round.
  */
-function readSettings(read) {
+function readSettings(read, runner) {
     const problems = [];
     const get = (name) => read(name).trim();
     function check(parse) {
@@ -61872,11 +61894,18 @@ function readSettings(read) {
     }
     const environment = check(() => input_formats/* oneOf */.yL('environment', cloudNames, get('environment') || 'azurecloud'));
     const cloud = clouds[environment ?? 'azurecloud'];
-    const authorityHostInput = get('authority-host');
+    const resolved = check(() => (0,sign_in/* resolveSignIn */.H7)({
+        authType: get('auth-type'),
+        tenantId: get('tenant-id'),
+        clientId: get('client-id'),
+        clientSecret: get('client-secret'),
+        clientCertificate: get('client-certificate'),
+        audience: get('audience'),
+        creds: get('creds')
+    }, { ...runner, defaultAudience: cloud.oidcAudience }));
+    const authorityHostInput = get('authority-host') || resolved?.authorityHost || '';
     const settings = {
-        tenantId: check(() => input_formats/* tenantId */.i8(required('tenant-id'))),
-        clientId: check(() => input_formats/* clientId */.L2(required('client-id'))),
-        clientSecret: check(() => required('client-secret')),
+        signIn: resolved?.signIn,
         scoringUri: check(() => input_formats/* scoringUri */.iC(required('endpoint-uri'))),
         deploymentName: check(() => (get('deployment-name') ? input_formats/* deployment */.kG(get('deployment-name')) : undefined)),
         input: {
@@ -61886,7 +61915,7 @@ function readSettings(read) {
         },
         cloud,
         authorityHost: authorityHostInput
-            ? check(() => input_formats/* httpsUrl */.N3('authority-host', authorityHostInput).origin)
+            ? check(() => input_formats/* httpsUrl */.N3(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput).origin)
             : cloud.authorityHost,
         customAuthorityHost: authorityHostInput !== '',
         resourceManager: get('resource-manager-endpoint')
@@ -61918,6 +61947,248 @@ function inputName(value) {
 }
 function keys(o) {
     return Object.keys(o);
+}
+
+;// CONCATENATED MODULE: ./src/prepare.ts
+
+
+
+/** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
+function prepare() {
+    maskSecretInputs();
+    const settings = readSettings(name => core.getInput(name), {
+        oidcAvailable: Boolean(process.env['ACTIONS_ID_TOKEN_REQUEST_URL']),
+        warn: message => core.warning(message)
+    });
+    const credential = (0,src_credential/* createCredential */.G)(settings, {
+        getIdToken: audience => core.getIDToken(audience),
+        mask: secret => core.setSecret(secret)
+    });
+    return { settings, credential };
+}
+// Masked before anything else runs, so that no later line, debug ones included, can show them. The runner matches
+// masks line by line, so multi-line values (a PEM key) are masked line by line too.
+function maskSecretInputs() {
+    const secrets = [core.getInput('client-secret'), core.getInput('client-certificate'), core.getInput('creds')];
+    try {
+        const creds = JSON.parse(core.getInput('creds') || '{}');
+        const secret = creds?.clientSecret;
+        if (typeof secret === 'string')
+            secrets.push(secret);
+    }
+    catch {
+        // Malformed creds are reported by input validation; the whole value is masked above.
+    }
+    for (const secret of secrets) {
+        for (const line of secret.split(/\r?\n/)) {
+            const value = line.trim();
+            if (value.length >= 4 && !/^-----(BEGIN|END) /.test(value))
+                core.setSecret(value);
+        }
+    }
+}
+
+
+/***/ }),
+
+/***/ 3346:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   X: () => (/* binding */ serviceMessage),
+/* harmony export */   b: () => (/* binding */ explainEndpointFailure)
+/* harmony export */ });
+/* harmony import */ var _sign_in_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7040);
+/* harmony import */ var _submitted_job_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8348);
+
+
+/** Explains a response from the scoring URI that is not a created job. */
+function explainEndpointFailure(answer, context) {
+    const said = serviceMessage(answer.bodyText);
+    const lines = [
+        `The batch endpoint did not start the job: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`
+    ];
+    const hint = endpointHint(answer.status, `${said.code ?? ''} ${said.text}`, context);
+    if (hint)
+        lines.push(hint);
+    const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id'];
+    if (requestId)
+        lines.push(`Request id: ${requestId}`);
+    return lines.join('\n');
+}
+function endpointHint(status, said, c) {
+    if (/no valid deployments to route to/i.test(said)) {
+        return ("The endpoint has no default deployment: set 'deployment-name', or make one the default " +
+            '(az ml batch-endpoint update --name <endpoint> --set defaults.deployment_name=<deployment>).');
+    }
+    if (status === 401) {
+        return (`The endpoint did not accept the token of the ${(0,_sign_in_js__WEBPACK_IMPORTED_MODULE_0__/* .describeSignIn */ .ck)(c.signIn)}. Check that 'endpoint-uri' belongs ` +
+            "to a workspace in the tenant it signed in to, and that 'environment' is the endpoint's cloud.");
+    }
+    if (status === 403) {
+        return (`The ${(0,_sign_in_js__WEBPACK_IMPORTED_MODULE_0__/* .describeSignIn */ .ck)(c.signIn)} may not invoke this endpoint. Grant it a role that can, such as ` +
+            '"AzureML Data Scientist", on the workspace (az role assignment create --assignee <client-id> ' +
+            '--role "AzureML Data Scientist" --scope <workspace resource id>), then retry; new assignments take a few minutes.');
+    }
+    if (status === 404) {
+        if (c.deploymentName && /deployment/i.test(said)) {
+            return `Check 'deployment-name': the endpoint has no deployment '${c.deploymentName}'.`;
+        }
+        return (`Nothing answers at ${c.scoringUri}. Check 'endpoint-uri': copy the endpoint's REST endpoint from Azure ML ` +
+            'studio, or run az ml batch-endpoint show --name <endpoint> --query scoring_uri.');
+    }
+    if (status === 408 || status === 429 || status >= 500) {
+        const tries = c.attempts && c.attempts > 1 ? ` after ${c.attempts} attempts` : '';
+        return `The endpoint is busy or failing${tries}; no job was started twice. Re-run the workflow later.`;
+    }
+    return undefined;
+}
+/** The service's own words: `{"error": {"code", "message"}}` when JSON, else the text as it came. */
+function serviceMessage(bodyText) {
+    try {
+        const body = JSON.parse(bodyText);
+        const error = body?.error;
+        if (error && typeof error.message === 'string') {
+            return { code: typeof error.code === 'string' ? error.code : undefined, text: (0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_1__/* .excerpt */ .K)(error.message, 800) };
+        }
+    }
+    catch {
+        // Not JSON: some gateways answer in plain text, which is shown as it is.
+    }
+    return { text: (0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_1__/* .excerpt */ .K)(bodyText, 800) };
+}
+
+
+/***/ }),
+
+/***/ 7040:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   H7: () => (/* binding */ resolveSignIn),
+/* harmony export */   ck: () => (/* binding */ describeSignIn)
+/* harmony export */ });
+/* unused harmony export authTypes */
+/* harmony import */ var _input_formats_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9774);
+
+
+// Which way the action signs in, decided from the inputs alone (pure), before any request.
+const authTypes = ['auto', 'service-principal', 'oidc', 'managed-identity', 'azure-cli'];
+const ways = [
+    'a service principal with a secret: tenant-id, client-id and client-secret (or creds)',
+    'a service principal with a certificate: tenant-id, client-id and client-certificate',
+    "OpenID Connect: tenant-id and client-id, with 'permissions: id-token: write' on the job",
+    'a managed identity: auth-type: managed-identity (client-id for a user-assigned one)',
+    'an existing Azure CLI login (azure/login): auth-type: azure-cli'
+];
+function resolveSignIn(raw, env) {
+    const authType = _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .oneOf */ .yL('auth-type', authTypes, raw.authType || 'auto');
+    const fromCreds = raw.creds ? readCreds(raw, env) : undefined;
+    const inputs = fromCreds ? { ...raw, ...fromCreds.inputs } : raw;
+    if (inputs.clientSecret && inputs.clientCertificate) {
+        throw new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz("Inputs 'client-secret' and 'client-certificate' are both given: a service principal signs in with one of them. Remove the other.");
+    }
+    const signIn = chooseSignIn(authType, inputs, env);
+    return { signIn, authorityHost: fromCreds?.authorityHost };
+}
+function chooseSignIn(authType, inputs, env) {
+    switch (authType) {
+        case 'managed-identity':
+            ignored(inputs, ['clientSecret', 'clientCertificate'], 'auth-type: managed-identity', env);
+            return { kind: 'managed-identity', clientId: inputs.clientId ? _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .clientId */ .L2(inputs.clientId) : undefined };
+        case 'azure-cli':
+            ignored(inputs, ['clientSecret', 'clientCertificate'], 'auth-type: azure-cli', env);
+            return { kind: 'azure-cli', tenantId: inputs.tenantId ? _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .tenantId */ .i8(inputs.tenantId) : undefined };
+        case 'oidc':
+            ignored(inputs, ['clientSecret', 'clientCertificate'], 'auth-type: oidc', env);
+            if (!env.oidcAvailable)
+                throw oidcUnavailable();
+            return { kind: 'oidc', ...principal(inputs, 'auth-type: oidc'), audience: inputs.audience || env.defaultAudience };
+        case 'service-principal':
+            if (!inputs.clientSecret && !inputs.clientCertificate) {
+                throw new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz("auth-type: service-principal needs 'client-secret' or 'client-certificate'.");
+            }
+            return servicePrincipal(inputs);
+        case 'auto':
+            if (inputs.clientSecret || inputs.clientCertificate)
+                return servicePrincipal(inputs);
+            if (env.oidcAvailable && inputs.clientId && inputs.tenantId) {
+                return {
+                    kind: 'oidc',
+                    ...principal(inputs, 'OpenID Connect'),
+                    audience: inputs.audience || env.defaultAudience
+                };
+            }
+            throw new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`No way to sign in was given. Give one of:\n- ${ways.join('\n- ')}` +
+                (inputs.clientId && inputs.tenantId && !env.oidcAvailable
+                    ? "\n(tenant-id and client-id alone mean OpenID Connect, which needs 'permissions: id-token: write' on the job.)"
+                    : ''));
+    }
+}
+function servicePrincipal(inputs) {
+    const who = principal(inputs, 'a service principal');
+    if (inputs.clientSecret)
+        return { kind: 'client-secret', ...who, clientSecret: inputs.clientSecret };
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(inputs.clientCertificate)) {
+        throw new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz("Input 'client-certificate' must be PEM text holding the certificate and its private key (-----BEGIN PRIVATE KEY----- ...).");
+    }
+    return { kind: 'client-certificate', ...who, certificatePem: inputs.clientCertificate };
+}
+function principal(inputs, way) {
+    const missing = [!inputs.tenantId && 'tenant-id', !inputs.clientId && 'client-id'].filter(Boolean);
+    if (missing.length > 0)
+        throw new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz(`Signing in with ${way} needs input ${missing.map(m => `'${m}'`).join(' and ')}.`);
+    return { tenantId: _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .tenantId */ .i8(inputs.tenantId), clientId: _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .clientId */ .L2(inputs.clientId) };
+}
+function oidcUnavailable() {
+    return new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('auth-type: oidc needs a GitHub ID token, and this job may not request one. Add to the job (or workflow):\n' +
+        'permissions:\n  id-token: write\n  contents: read');
+}
+function ignored(inputs, names, why, env) {
+    const given = names.filter(name => inputs[name]).map(name => name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`));
+    if (given.length > 0)
+        env.warn(`${given.map(g => `'${g}'`).join(' and ')} ignored: ${why} signs in without it.`);
+}
+/** Azure/login's creds JSON. The individual inputs win over it, as in Azure/login. */
+function readCreds(raw, env) {
+    let creds;
+    try {
+        creds = JSON.parse(raw.creds);
+    }
+    catch {
+        throw new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz('Input \'creds\' must be JSON as Azure/login takes it: {"clientId": ..., "clientSecret": ..., "tenantId": ...}.');
+    }
+    if (typeof creds !== 'object' || creds === null || Array.isArray(creds)) {
+        throw new _input_formats_js__WEBPACK_IMPORTED_MODULE_0__/* .InputError */ .dz("Input 'creds' must be a JSON object with clientId, clientSecret and tenantId.");
+    }
+    if (raw.tenantId || raw.clientId || raw.clientSecret) {
+        env.warn("'creds' was ignored: tenant-id, client-id or client-secret are given, and they win.");
+        return undefined;
+    }
+    const field = (name) => {
+        const value = creds[name];
+        return typeof value === 'string' ? value.trim() : '';
+    };
+    const authorityHost = field('activeDirectoryEndpointUrl').replace(/\/+$/, '') || undefined;
+    return {
+        inputs: { tenantId: field('tenantId'), clientId: field('clientId'), clientSecret: field('clientSecret') },
+        authorityHost
+    };
+}
+/** Who signs in, for messages. */
+function describeSignIn(signIn) {
+    switch (signIn.kind) {
+        case 'client-secret':
+            return `service principal ${signIn.clientId} (client secret)`;
+        case 'client-certificate':
+            return `service principal ${signIn.clientId} (certificate)`;
+        case 'oidc':
+            return `service principal ${signIn.clientId} (OpenID Connect, audience ${signIn.audience})`;
+        case 'managed-identity':
+            return signIn.clientId ? `user-assigned managed identity ${signIn.clientId}` : 'system-assigned managed identity';
+        case 'azure-cli':
+            return 'Azure CLI login';
+    }
 }
 
 

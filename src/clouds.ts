@@ -6,6 +6,8 @@ export interface Cloud {
   mlScope: string
   resourceManager: string
   resourceManagerScope: string
+  /** The audience GitHub ID tokens must carry for this cloud's workload identity federation. */
+  oidcAudience: string
 }
 
 export const cloudNames = ['azurecloud', 'azurechinacloud', 'azureusgovernment'] as const
@@ -17,20 +19,23 @@ export const clouds: Record<CloudName, Cloud> = {
     authorityHost: 'https://login.microsoftonline.com',
     mlScope: 'https://ml.azure.com/.default',
     resourceManager: 'https://management.azure.com',
-    resourceManagerScope: 'https://management.azure.com/.default'
+    resourceManagerScope: 'https://management.azure.com/.default',
+    oidcAudience: 'api://AzureADTokenExchange'
   },
   azurechinacloud: {
     name: 'azurechinacloud',
     authorityHost: 'https://login.chinacloudapi.cn',
     mlScope: 'https://ml.azure.cn/.default',
     resourceManager: 'https://management.chinacloudapi.cn',
-    resourceManagerScope: 'https://management.chinacloudapi.cn/.default'
+    resourceManagerScope: 'https://management.chinacloudapi.cn/.default',
+    oidcAudience: 'api://AzureADTokenExchangeChina'
   },
   azureusgovernment: {
     name: 'azureusgovernment',
     authorityHost: 'https://login.microsoftonline.us',
     mlScope: 'https://ml.azure.us/.default',
     resourceManager: 'https://management.usgovcloudapi.net',
-    resourceManagerScope: 'https://management.usgovcloudapi.net/.default'
+    resourceManagerScope: 'https://management.usgovcloudapi.net/.default',
+    oidcAudience: 'api://AzureADTokenExchangeUSGov'
   }
 }

@@ -1,11 +1,12 @@
 import * as core from '@actions/core'
 import { sendAzureLogToDebug } from './azure-debug-log.js'
 import { createAzureClient } from './azure-pipeline.js'
-import { createCredential, guardCredential } from './credential.js'
 import { followJob, type FollowResult } from './follow.js'
 import { reportFollowResult } from './follow-report.js'
 import type { RetryLimits } from './retry.js'
-import { readSettings, type Settings } from './settings.js'
+import { prepare } from './prepare.js'
+import type { Settings } from './settings.js'
+import { describeSignIn } from './sign-in.js'
 import { submitJob, submitRetryLimits } from './submit.js'
 import { summaryMarkdown } from './summary.js'
 import type { SubmittedJob } from './submitted-job.js'
@@ -22,11 +23,9 @@ const statusReadRetryLimits: RetryLimits = {
 export async function run(): Promise<void> {
   let cancellation: ReturnType<typeof watchWorkflowCancellation> | undefined
   try {
-    // Masked before anything else runs, so no later line, debug ones included, can show it.
-    core.setSecret(core.getInput('client-secret'))
-    const settings = readSettings(name => core.getInput(name))
+    const { settings, credential } = prepare()
     if (core.isDebug()) sendAzureLogToDebug(core.debug)
-    const credential = guardCredential(createCredential(settings), settings, core.setSecret)
+    core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
     const retried = (what: string) => (reason: string, delayMs: number) =>
       core.info(`${what} failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`)
 

@@ -1,9 +1,8 @@
 import * as core from '@actions/core'
 import { cancelJob, readJobStatus } from './arm-job.js'
 import { createAzureClient } from './azure-pipeline.js'
-import { createCredential, guardCredential } from './credential.js'
 import { classifyStatus } from './job-status.js'
-import { readSettings } from './settings.js'
+import { prepare } from './prepare.js'
 import { readFollowState, saveCancelStage } from './state.js'
 
 const retryLimits = { maxAttempts: 4, maxElapsedMs: 20_000, baseDelayMs: 500, maxDelayMs: 4_000 }
@@ -17,9 +16,7 @@ export async function runPost(): Promise<void> {
   try {
     const followed = readFollowState()
     if (!followed || followed.ended || followed.cancel === 'sent') return
-    core.setSecret(core.getInput('client-secret'))
-    const settings = readSettings(name => core.getInput(name))
-    const credential = guardCredential(createCredential(settings), settings, core.setSecret)
+    const { settings, credential } = prepare()
     const arm = createAzureClient(credential, settings.cloud.resourceManagerScope, retryLimits)
     const read = await readJobStatus(arm, followed.jobUrl)
     if ('status' in read && (classifyStatus(read.status) !== 'running' || read.status === 'CancelRequested')) {

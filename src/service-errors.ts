@@ -1,55 +1,11 @@
+import { describeSignIn, type SignIn } from './sign-in.js'
 import { excerpt } from './submitted-job.js'
 
-// Turns what Microsoft Entra ID and the batch endpoint answer into messages that say what to fix.
-
-export interface SignInContext {
-  tenantId: string
-  clientId: string
-  authorityHost: string
-}
-
-const entraHints: Record<string, (c: SignInContext) => string> = {
-  '7000215': () =>
-    "'client-secret' is not a valid secret of this app: use the secret's Value (shown once, when it was created), " +
-    'not its Secret ID, and check that it has not been deleted.',
-  '7000222': () => "'client-secret' has expired: create a new secret for the app registration and update the secret.",
-  '700016': c =>
-    `No application with client id '${c.clientId}' exists in tenant '${c.tenantId}': check that 'client-id' and ` +
-    "'tenant-id' belong together, and that 'environment' is the cloud the app lives in.",
-  '90002': c =>
-    `Tenant '${c.tenantId}' was not found at ${c.authorityHost}: check 'tenant-id' (the "Directory (tenant) ID") ` +
-    "and that 'environment' names the tenant's cloud."
-}
-
-/** `message` is the error @azure/identity threw; Entra's own text, with its AADSTS code, is inside it. */
-export function explainSignInFailure(message: string, context: SignInContext): string {
-  const code = /AADSTS(\d+)/.exec(message)?.[1]
-  const entraSaid = entraMessage(message)
-  const hint = code ? entraHints[code]?.(context) : undefined
-  if (hint) return `Sign-in to Microsoft Entra ID failed: ${entraSaid}\n${hint}`
-  if (code) return `Sign-in to Microsoft Entra ID failed: ${entraSaid}`
-  if (/endpoints_resolution_error|ENOTFOUND|ECONNREFUSED|ETIMEDOUT|ECONNRESET|certificate/i.test(message)) {
-    return (
-      `Could not reach Microsoft Entra ID at ${context.authorityHost}: ${excerpt(message, 300)}\n` +
-      "Check 'environment' / 'authority-host' and, on a self-hosted runner, its network or proxy (HTTPS_PROXY)."
-    )
-  }
-  return `Sign-in to Microsoft Entra ID failed: ${excerpt(message, 500)}`
-}
-
-// Entra's description runs "AADSTS<code>: <message>\r\nTrace ID: ...\r\nCorrelation ID: ...": keep the message and
-// the correlation id (what Microsoft support asks for), drop the rest of the noise.
-function entraMessage(message: string): string {
-  const aadsts = /AADSTS\d+:[^\r\n]*/.exec(message)?.[0]
-  if (!aadsts) return excerpt(message, 500)
-  const correlation = /Correlation ID: ([0-9a-f-]{36})/i.exec(message)?.[1]
-  return correlation ? `${aadsts.trim()} (correlation id ${correlation})` : aadsts.trim()
-}
+// Explains what the batch endpoint answered when it did not start the job.
 
 export interface EndpointContext {
   scoringUri: string
-  clientId: string
-  tenantId: string
+  signIn: SignIn
   deploymentName: string | undefined
   attempts?: number
 }
@@ -82,13 +38,13 @@ function endpointHint(status: number, said: string, c: EndpointContext): string 
   }
   if (status === 401) {
     return (
-      `The endpoint did not accept the token of client '${c.clientId}' from tenant '${c.tenantId}'. Check that ` +
-      "'endpoint-uri' belongs to a workspace in that tenant and that 'environment' is the endpoint's cloud."
+      `The endpoint did not accept the token of the ${describeSignIn(c.signIn)}. Check that 'endpoint-uri' belongs ` +
+      "to a workspace in the tenant it signed in to, and that 'environment' is the endpoint's cloud."
     )
   }
   if (status === 403) {
     return (
-      `The service principal '${c.clientId}' may not invoke this endpoint. Grant it a role that can, such as ` +
+      `The ${describeSignIn(c.signIn)} may not invoke this endpoint. Grant it a role that can, such as ` +
       '"AzureML Data Scientist", on the workspace (az role assignment create --assignee <client-id> ' +
       '--role "AzureML Data Scientist" --scope <workspace resource id>), then retry; new assignments take a few minutes.'
     )

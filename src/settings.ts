@@ -3,6 +3,7 @@ import { dataUri } from './data-uri.js'
 import { parseDuration } from './duration.js'
 import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
+import { resolveSignIn, type SignIn } from './sign-in.js'
 
 export type InputType = 'UriFolder' | 'UriFile'
 
@@ -24,9 +25,7 @@ export interface FollowSettings {
 
 /** Everything the action needs, validated: nothing here has touched the network. */
 export interface Settings {
-  tenantId: string
-  clientId: string
-  clientSecret: string
+  signIn: SignIn
   scoringUri: string
   deploymentName: string | undefined
   input: JobInput
@@ -42,13 +41,19 @@ export interface Settings {
 /** Reads an input the way the runner passes it; returns '' when it is not set. */
 export type InputReader = (name: string) => string
 
+export interface RunnerEnvironment {
+  /** ACTIONS_ID_TOKEN_REQUEST_URL is set: the job has `permissions: id-token: write`. */
+  oidcAvailable: boolean
+  warn(message: string): void
+}
+
 const inputTypes = { uri_folder: 'UriFolder', uri_file: 'UriFile' } as const
 
 /**
  * Turns the raw inputs into Settings. Every input is checked, and all problems are reported together, so a
  * workflow author fixes them in one round.
  */
-export function readSettings(read: InputReader): Settings {
+export function readSettings(read: InputReader, runner: RunnerEnvironment): Settings {
   const problems: string[] = []
   const get = (name: string): string => read(name).trim()
   function check<T>(parse: () => T): T {
@@ -68,11 +73,23 @@ export function readSettings(read: InputReader): Settings {
 
   const environment = check(() => format.oneOf('environment', cloudNames, get('environment') || 'azurecloud'))
   const cloud = clouds[environment ?? 'azurecloud']
-  const authorityHostInput = get('authority-host')
+  const resolved = check(() =>
+    resolveSignIn(
+      {
+        authType: get('auth-type'),
+        tenantId: get('tenant-id'),
+        clientId: get('client-id'),
+        clientSecret: get('client-secret'),
+        clientCertificate: get('client-certificate'),
+        audience: get('audience'),
+        creds: get('creds')
+      },
+      { ...runner, defaultAudience: cloud.oidcAudience }
+    )
+  )
+  const authorityHostInput = get('authority-host') || resolved?.authorityHost || ''
   const settings: Settings = {
-    tenantId: check(() => format.tenantId(required('tenant-id'))),
-    clientId: check(() => format.clientId(required('client-id'))),
-    clientSecret: check(() => required('client-secret')),
+    signIn: resolved?.signIn,
     scoringUri: check(() => format.scoringUri(required('endpoint-uri'))),
     deploymentName: check(() => (get('deployment-name') ? format.deployment(get('deployment-name')) : undefined)),
     input: {
@@ -82,7 +99,7 @@ export function readSettings(read: InputReader): Settings {
     },
     cloud,
     authorityHost: authorityHostInput
-      ? check(() => format.httpsUrl('authority-host', authorityHostInput).origin)
+      ? check(() => format.httpsUrl(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput).origin)
       : cloud.authorityHost,
     customAuthorityHost: authorityHostInput !== '',
     resourceManager: get('resource-manager-endpoint')
