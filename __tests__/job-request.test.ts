@@ -13,6 +13,51 @@ const inputs: Record<string, string> = {
 }
 
 describe('buildSubmission', () => {
+  it('sends the whole job definition with provenance tags under the user tags', () => {
+    const settings = readSettings(
+      name =>
+        ({
+          ...inputs,
+          'input-uri': '',
+          inputs: 'heart: azureml://datastores/ws/paths/heart/\nthreshold: { value: 0.5 }',
+          'output-uri': 'azureml://datastores/workspaceblobstore/paths/out/',
+          'output-name': 'predictions',
+          'output-file-name': 'scores.csv',
+          'mini-batch-size': '10',
+          'instance-count': '2',
+          'error-threshold': '-1',
+          'max-retries': '3',
+          'retry-timeout': '2m',
+          'logging-level': 'warning',
+          'experiment-name': 'heart',
+          'job-name': 'nightly',
+          tags: 'team: ml\ngithub.workflow: overridden'
+        })[name] ?? '',
+      testRunner()
+    )
+    const body = JSON.parse(buildSubmission(settings, 'id', { 'github.workflow': 'score', 'github.run_id': '7' }).body)
+    expect(body).toEqual({
+      properties: {
+        InputData: {
+          heart: { JobInputType: 'UriFolder', Uri: 'azureml://datastores/ws/paths/heart/' },
+          threshold: { JobInputType: 'Literal', Value: '0.5' }
+        },
+        OutputData: {
+          predictions: { JobOutputType: 'UriFolder', Uri: 'azureml://datastores/workspaceblobstore/paths/out/' }
+        },
+        outputFileName: 'scores.csv',
+        miniBatchSize: 10,
+        compute: { instanceCount: 2 },
+        errorThreshold: -1,
+        retrySettings: { maxRetries: 3, timeout: 'PT120S' },
+        loggingLevel: 'Warning',
+        name: 'nightly',
+        properties: { experimentName: 'heart' },
+        tags: { 'github.workflow': 'overridden', 'github.run_id': '7', team: 'ml' }
+      }
+    })
+  })
+
   it('builds the documented invoke request', () => {
     const submission = buildSubmission(
       readSettings(name => inputs[name] ?? '', testRunner()),

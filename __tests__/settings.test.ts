@@ -37,7 +37,7 @@ describe('readSettings', () => {
       },
       scoringUri: valid['endpoint-uri'],
       deploymentName: undefined,
-      input: { name: 'input_data', type: 'UriFolder', uri: valid['input-uri'] },
+      job: { inputs: [{ name: 'input_data', kind: 'data', type: 'UriFolder', uri: valid['input-uri'] }] },
       authorityHost: 'https://login.microsoftonline.com',
       customAuthorityHost: false
     })
@@ -61,7 +61,7 @@ describe('readSettings', () => {
       environment: 'AzureUSGovernment'
     })
     expect(settings.signIn).toMatchObject({ tenantId: 'contoso.onmicrosoft.com' })
-    expect(settings.input.type).toBe('UriFile')
+    expect(settings.job.inputs[0]).toMatchObject({ type: 'UriFile' })
     expect(settings.deploymentName).toBe('classifier-xgb')
     expect(settings.cloud.name).toBe('azureusgovernment')
     expect(settings.authorityHost).toBe('https://login.microsoftonline.us')
@@ -74,8 +74,9 @@ describe('readSettings', () => {
     expect(settings.customAuthorityHost).toBe(true)
   })
 
-  it.each(['endpoint-uri', 'input-uri'])('names a missing required input: %s', name => {
-    expect(problemsOf({ [name]: '' })).toBe(`Input '${name}' is required and was not given.`)
+  it('names a missing required input', () => {
+    expect(problemsOf({ 'endpoint-uri': '' })).toBe("Input 'endpoint-uri' is required and was not given.")
+    expect(problemsOf({ 'input-uri': '' })).toBe("Input 'input-uri' is required (or give several in 'inputs').")
   })
 
   it.each(['tenant-id', 'client-id'])('names what a service principal is missing: %s', name => {
@@ -96,7 +97,7 @@ describe('readSettings', () => {
     [{ environment: 'azure' }, "Input 'environment' must be one of azurecloud, azurechinacloud, azureusgovernment"],
     [{ 'deployment-name': 'blue green' }, "Input 'deployment-name' must be a deployment name"],
     [{ 'authority-host': 'http://login.local' }, "Input 'authority-host' must use https"],
-    [{ 'input-name': 'has space' }, "Input 'input-name' must be a name"]
+    [{ 'input-name': 'has space' }, "Input 'input-name': 'has space' is not a valid name"]
   ])('rejects %o', (overrides, message) => {
     expect(problemsOf(overrides)).toContain(message)
   })
@@ -143,6 +144,21 @@ describe('readSettings', () => {
     [{ 'resource-manager-endpoint': 'management.azure.com' }, "Input 'resource-manager-endpoint' must be an https URL"]
   ])('rejects follow input %o', (overrides, message) => {
     expect(problemsOf(overrides)).toContain(message)
+  })
+
+  it('needs a workspace to look up data asset short names', () => {
+    expect(problemsOf({ 'input-uri': 'azureml:heart-data@latest' })).toContain(
+      "Data asset short names (azureml:heart-data@latest) are looked up in a workspace: give 'workspace'"
+    )
+    const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
+    expect(settingsFrom({ 'input-uri': 'azureml:heart-data:3', workspace }).workspace).toBe(workspace)
+    expect(problemsOf({ workspace: 'mlw-scoring' })).toContain("Input 'workspace' must be the workspace's ARM id")
+  })
+
+  it('reads dry-run', () => {
+    expect(settingsFrom({}).dryRun).toBe(false)
+    expect(settingsFrom({ 'dry-run': 'true' }).dryRun).toBe(true)
+    expect(problemsOf({ 'dry-run': 'maybe' })).toContain("Input 'dry-run' must be true or false")
   })
 
   it('reports every problem at once', () => {

@@ -35,6 +35,16 @@ describe('submitting a job', () => {
       properties: {
         InputData: {
           input_data: { JobInputType: 'UriFolder', Uri: 'https://mystorage.blob.core.windows.net/data/heart-disease/' }
+        },
+        // Provenance: from the job in Studio one finds the run that started it.
+        tags: {
+          'github.repository': 'contoso/heart-data',
+          'github.workflow': 'score',
+          'github.run_id': '4242',
+          'github.run_attempt': '1',
+          'github.sha': '0123456789abcdef0123456789abcdef01234567',
+          'github.ref': 'refs/heads/main',
+          'github.run_url': 'https://github.com/contoso/heart-data/actions/runs/4242'
         }
       }
     })

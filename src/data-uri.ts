@@ -6,19 +6,32 @@ const workspaceDatastorePath =
   /^azureml:\/\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/workspaces\/[^/]+\/datastores\/[^/]+\/paths\/.+$/i
 const dataAssetId =
   /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+\/data\/[^/]+\/versions\/[^/]+$/i
-const dataAssetShortName = /^azureml:[^/]+(?::[^/:]+|@latest)$/i
+const dataAssetShortName = /^azureml:[^/:@]+(?::[^/:@]+|@latest)$/i
 
 const acceptedForms = [
   'an https URL (https://<account>.blob.core.windows.net/<container>/<path>)',
   'azureml://datastores/<datastore>/paths/<path>',
   'azureml://subscriptions/<s>/resourcegroups/<rg>/workspaces/<ws>/datastores/<datastore>/paths/<path>',
-  "a data asset's ARM id (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>/data/<name>/versions/<version>)"
+  "a data asset's ARM id (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>/data/<name>/versions/<version>)",
+  "a data asset's short name, azureml:<name>:<version> or azureml:<name>@latest (with 'workspace')"
 ]
 
-/** Checks that `value` is a data location the batch endpoint service accepts, and returns it unchanged. */
+export function isDatastorePath(value: string): boolean {
+  return datastorePath.test(value) || workspaceDatastorePath.test(value)
+}
+
+/** azureml:<name>:<version> or azureml:<name>@latest: resolved to the asset's ARM id before submitting. */
+export function isDataAssetShortName(value: string): boolean {
+  return dataAssetShortName.test(value)
+}
+
+/**
+ * Checks that `value` is a data location the batch endpoint accepts, or a data asset short name the action resolves,
+ * and returns it unchanged.
+ */
 export function dataUri(input: string, value: string): string {
   if (value === '') throw new InputError(`Input '${input}' is empty: give ${describeForms()}.`)
-  if (datastorePath.test(value) || workspaceDatastorePath.test(value) || dataAssetId.test(value)) return value
+  if (isDatastorePath(value) || dataAssetId.test(value) || isDataAssetShortName(value)) return value
   if (/^https:\/\//i.test(value)) {
     try {
       new URL(value)
@@ -30,10 +43,9 @@ export function dataUri(input: string, value: string): string {
   if (/^http:\/\//i.test(value)) {
     throw new InputError(`Input '${input}' must use https, got '${value}'.`)
   }
-  if (dataAssetShortName.test(value)) {
+  if (/^azureml:[^/]/i.test(value)) {
     throw new InputError(
-      `Input '${input}' is a data asset short name ('${value}'); give the asset's ARM id instead: ` +
-        '/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>/data/<name>/versions/<version>.'
+      `Input '${input}' ('${value}') is not a data asset short name: give azureml:<name>:<version> or azureml:<name>@latest.`
     )
   }
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {

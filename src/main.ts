@@ -1,5 +1,10 @@
 import * as core from '@actions/core'
+import { context } from '@actions/github'
 import { sendAzureLogToDebug } from './azure-debug-log.js'
+import { resolveDataAssets } from './data-assets.js'
+import { isDataAssetShortName } from './data-uri.js'
+import { describeDryRun } from './dry-run.js'
+import { provenanceTags, type RunContext } from './provenance.js'
 import { createAzureClient } from './azure-pipeline.js'
 import { followJob, type FollowResult } from './follow.js'
 import { reportFollowResult } from './follow-report.js'
@@ -12,8 +17,8 @@ import { summaryMarkdown } from './summary.js'
 import type { SubmittedJob } from './submitted-job.js'
 import { watchWorkflowCancellation } from './workflow-cancellation.js'
 
-// A status read that keeps failing is retried at the next poll, so each read gets only a short budget.
-const statusReadRetryLimits: RetryLimits = {
+// A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
+const armRetryLimits: RetryLimits = {
   maxAttempts: 3,
   maxElapsedMs: 20_000,
   baseDelayMs: 1_000,
@@ -23,7 +28,16 @@ const statusReadRetryLimits: RetryLimits = {
 export async function run(): Promise<void> {
   let cancellation: ReturnType<typeof watchWorkflowCancellation> | undefined
   try {
-    const { settings, credential } = prepare()
+    const prepared = prepare()
+    const { credential } = prepared
+    let { settings } = prepared
+    const provenance = provenanceTags(runContext())
+    if (settings.dryRun) {
+      const request = describeDryRun(settings, provenance)
+      core.info(request)
+      await writeSummary(`### Azure ML batch scoring job: dry run\n\n\`\`\`\n${request}\n\`\`\`\n`)
+      return
+    }
     if (core.isDebug()) sendAzureLogToDebug(core.debug)
     core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
     const retried = (what: string) => (reason: string, delayMs: number) =>
@@ -32,8 +46,21 @@ export async function run(): Promise<void> {
     // Listening from before the submission: a cancellation that arrives while it is in flight still cancels the job.
     if (settings.follow.wait) cancellation = watchWorkflowCancellation(message => core.info(message))
     const endpoint = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits, retried('Submission'))
+    const arm = createAzureClient(
+      credential,
+      settings.cloud.resourceManagerScope,
+      armRetryLimits,
+      retried('A request to Azure Resource Manager')
+    )
+    const { workspace } = settings
+    if (workspace && settings.job.inputs.some(i => i.kind === 'data' && isDataAssetShortName(i.uri))) {
+      const job = await core.group('Look up data assets', () =>
+        resolveDataAssets(settings.job, workspace, settings.resourceManager, arm, message => core.info(message))
+      )
+      settings = { ...settings, job }
+    }
     const job = await core.group('Submit the batch scoring job', async () => {
-      const submitted = await submitJob(endpoint, settings, core)
+      const submitted = await submitJob(endpoint, settings, provenance, core)
       core.info(`Job ${submitted.name} is ${submitted.status}${submitted.studioUrl ? `: ${submitted.studioUrl}` : ''}`)
       return submitted
     })
@@ -45,21 +72,27 @@ export async function run(): Promise<void> {
     await writeSummary(summaryMarkdown(job, settings))
     if (!cancellation) return
     const interrupted = cancellation.signal
-
-    const arm = createAzureClient(
-      credential,
-      settings.cloud.resourceManagerScope,
-      statusReadRetryLimits,
-      retried('A request to Azure Resource Manager')
-    )
+    const followed = settings
     const result = await core.group('Wait for the job to finish', () =>
-      followJob(job, submittedAt, settings, arm, interrupted, core)
+      followJob(job, submittedAt, followed, arm, interrupted, core)
     )
     await endStep(result, job, settings)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
     cancellation?.dispose()
+  }
+}
+
+function runContext(): RunContext {
+  return {
+    repository: process.env['GITHUB_REPOSITORY'] ?? '',
+    workflow: context.workflow,
+    runId: context.runId,
+    runAttempt: context.runAttempt,
+    sha: context.sha,
+    ref: context.ref,
+    serverUrl: context.serverUrl
   }
 }
 

@@ -1,17 +1,10 @@
 import { clouds, cloudNames, type Cloud } from './clouds.js'
-import { dataUri } from './data-uri.js'
+import { isDataAssetShortName } from './data-uri.js'
 import { parseDuration } from './duration.js'
 import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
+import { readJobDefinition, type JobDefinition } from './job-definition.js'
 import { resolveSignIn, type SignIn } from './sign-in.js'
-
-export type InputType = 'UriFolder' | 'UriFile'
-
-export interface JobInput {
-  name: string
-  type: InputType
-  uri: string
-}
 
 /** Whether and how to follow the job after submitting it. */
 export interface FollowSettings {
@@ -28,7 +21,11 @@ export interface Settings {
   signIn: SignIn
   scoringUri: string
   deploymentName: string | undefined
-  input: JobInput
+  job: JobDefinition
+  /** The workspace's ARM id: where data asset short names are looked up. */
+  workspace: string | undefined
+  /** Validate and show the request, send nothing. */
+  dryRun: boolean
   cloud: Cloud
   authorityHost: string
   /** A host other than the cloud's own: MSAL cannot validate it through instance discovery. */
@@ -46,8 +43,6 @@ export interface RunnerEnvironment {
   oidcAvailable: boolean
   warn(message: string): void
 }
-
-const inputTypes = { uri_folder: 'UriFolder', uri_file: 'UriFile' } as const
 
 /**
  * Turns the raw inputs into Settings. Every input is checked, and all problems are reported together, so a
@@ -92,11 +87,9 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     signIn: resolved?.signIn,
     scoringUri: check(() => format.scoringUri(required('endpoint-uri'))),
     deploymentName: check(() => (get('deployment-name') ? format.deployment(get('deployment-name')) : undefined)),
-    input: {
-      name: check(() => inputName(get('input-name') || 'input_data')),
-      type: check(() => inputTypes[format.oneOf('input-type', keys(inputTypes), get('input-type') || 'uri_folder')]),
-      uri: check(() => dataUri('input-uri', required('input-uri')))
-    },
+    job: readJobDefinition({ get, check }),
+    workspace: get('workspace') ? check(() => workspaceId(get('workspace'))) : undefined,
+    dryRun: check(() => format.boolean('dry-run', get('dry-run') || 'false')),
     cloud,
     authorityHost: authorityHostInput
       ? check(() => format.httpsUrl(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput).origin)
@@ -116,6 +109,13 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
       )
     }
   }
+  const shortNames = (settings.job.inputs ?? []).filter(i => i.kind === 'data' && isDataAssetShortName(i.uri))
+  if (shortNames.length > 0 && !settings.workspace) {
+    problems.push(
+      `Data asset short names (${shortNames.map(i => (i.kind === 'data' ? i.uri : '')).join(', ')}) are looked up in ` +
+        "a workspace: give 'workspace' (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>)."
+    )
+  }
   if (problems.length > 0) throw new InputError(problems.join('\n'))
   return settings
 }
@@ -126,13 +126,17 @@ function pollInterval(value: string): number {
   return ms
 }
 
-function inputName(value: string): string {
-  if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value)) return value
+function workspaceId(value: string): string {
+  const id = value.replace(/\/+$/, '')
+  if (
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+$/i.test(
+      id
+    )
+  ) {
+    return id
+  }
   throw new InputError(
-    `Input 'input-name' must be a name such as input_data (letters, digits, '_', '.', '-'), got '${value}'.`
+    "Input 'workspace' must be the workspace's ARM id: " +
+      `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>, got '${value}'.`
   )
-}
-
-function keys<T extends object>(o: T): (keyof T & string)[] {
-  return Object.keys(o) as (keyof T & string)[]
 }

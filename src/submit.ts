@@ -26,8 +26,13 @@ export interface Log {
   debug(message: string): void
 }
 
-export async function submitJob(send: SendAzureRequest, settings: Settings, log: Log): Promise<SubmittedJob> {
-  const submission = buildSubmission(settings, randomUUID())
+export async function submitJob(
+  send: SendAzureRequest,
+  settings: Settings,
+  provenanceTags: Record<string, string>,
+  log: Log
+): Promise<SubmittedJob> {
+  const submission = buildSubmission(settings, randomUUID(), provenanceTags)
   log.info(`POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`)
   let answer
   try {

@@ -20,7 +20,13 @@ export function summaryRows(job: SubmittedJob, settings: Settings, followed?: Fo
     { label: 'Status', value: followed?.status ?? job.status },
     { label: 'Endpoint', value: settings.scoringUri },
     { label: 'Deployment', value: job.deployment ?? settings.deploymentName ?? '(endpoint default)' },
-    { label: 'Input', value: `${settings.input.name}: ${settings.input.uri}` }
+    ...settings.job.inputs.map(input => ({
+      label: 'Input',
+      value: input.kind === 'literal' ? `${input.name} = ${input.value}` : `${input.name}: ${input.uri}`
+    })),
+    ...(settings.job.output
+      ? [{ label: 'Output', value: `${settings.job.output.name}: ${settings.job.output.uri}` }]
+      : [])
   ]
   if (followed?.durationMs !== undefined)
     rows.splice(2, 0, { label: 'Duration', value: formatDuration(followed.durationMs) })
