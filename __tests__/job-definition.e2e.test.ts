@@ -1,0 +1,110 @@
+// The whole job definition, end to end: dist/index.js against the fake Azure.
+import { startScenario, type Scenario } from '../test/e2e/scenario.js'
+
+let scenario: Scenario
+afterEach(async () => scenario?.fake.close())
+
+const pipelineInputs = [
+  'heart_data: azureml://datastores/workspaceblobstore/paths/heart/2026-11-27/',
+  'reference: { type: uri_file, uri: "https://mystorage.blob.core.windows.net/ref/reference.csv" }',
+  'threshold: { value: 0.75 }'
+].join('\n')
+
+describe('the job definition', () => {
+  it('sends named inputs, a literal, an output, batch settings and tags', async () => {
+    scenario = await startScenario()
+    const result = await scenario.run({
+      'input-uri': undefined,
+      inputs: pipelineInputs,
+      'output-uri': 'azureml://datastores/workspaceblobstore/paths/predictions/',
+      'output-file-name': 'heart-scores.csv',
+      'mini-batch-size': '10',
+      'instance-count': '3',
+      'error-threshold': '-1',
+      'max-retries': '2',
+      'retry-timeout': '5m',
+      'logging-level': 'debug',
+      'experiment-name': 'heart-scoring',
+      'job-name': 'scores for push 0123456',
+      tags: 'team: ml-platform\ngithub.ref: overridden-by-user'
+    })
+    expect(result.exitCode).toBe(0)
+    const body = JSON.parse(scenario.fake.requestsTo('submit')[0]!.body)
+    expect(body).toEqual({
+      properties: {
+        InputData: {
+          heart_data: {
+            JobInputType: 'UriFolder',
+            Uri: 'azureml://datastores/workspaceblobstore/paths/heart/2026-11-27/'
+          },
+          reference: { JobInputType: 'UriFile', Uri: 'https://mystorage.blob.core.windows.net/ref/reference.csv' },
+          threshold: { JobInputType: 'Literal', Value: '0.75' }
+        },
+        OutputData: {
+          score: { JobOutputType: 'UriFolder', Uri: 'azureml://datastores/workspaceblobstore/paths/predictions/' }
+        },
+        outputFileName: 'heart-scores.csv',
+        miniBatchSize: 10,
+        compute: { instanceCount: 3 },
+        errorThreshold: -1,
+        retrySettings: { maxRetries: 2, timeout: 'PT300S' },
+        loggingLevel: 'Debug',
+        name: 'scores for push 0123456',
+        properties: { experimentName: 'heart-scoring' },
+        tags: {
+          'github.repository': 'contoso/heart-data',
+          'github.workflow': 'score',
+          'github.run_id': '4242',
+          'github.run_attempt': '1',
+          'github.sha': '0123456789abcdef0123456789abcdef01234567',
+          'github.ref': 'overridden-by-user',
+          'github.run_url': 'https://github.com/contoso/heart-data/actions/runs/4242',
+          team: 'ml-platform'
+        }
+      }
+    })
+    // The display name is not the job's id: job-id stays the response's top-level name.
+    expect(result.outputs['job-id']).toBe(scenario.fake.jobs[0]!.name)
+    expect(result.summary).toContain('| Input | `threshold = 0.75` |')
+    expect(result.summary).toContain('| Output | `score: azureml://datastores/workspaceblobstore/paths/predictions/` |')
+  })
+
+  it('refuses inputs together with input-uri before any request', async () => {
+    scenario = await startScenario()
+    const result = await scenario.run({ inputs: pipelineInputs })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain("Inputs 'inputs' and 'input-uri' are both given")
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+})
+
+describe('dry run', () => {
+  it('validates, prints the request and sends nothing at all', async () => {
+    scenario = await startScenario()
+    const result = await scenario.run({
+      'dry-run': 'true',
+      'input-uri': undefined,
+      inputs: pipelineInputs,
+      'deployment-name': 'xgb-v2',
+      wait: 'true'
+    })
+    expect(result.exitCode).toBe(0)
+    expect(scenario.fake.requests).toHaveLength(0)
+    expect(result.outputs).toEqual({})
+    expect(result.stdout).toContain(`POST ${scenario.fake.scoringUri}`)
+    expect(result.stdout).toContain('azureml-model-deployment: xgb-v2')
+    expect(result.stdout).toContain('"JobInputType": "Literal"')
+    expect(result.stdout).toContain('"github.run_id": "4242"')
+    expect(result.summary).toContain('dry run')
+    expect(result.stdout).not.toMatch(/authorization/i)
+    expect(scenario.leaks(result)).toEqual([])
+  })
+
+  it('still refuses bad input', async () => {
+    scenario = await startScenario()
+    const result = await scenario.run({ 'dry-run': 'true', 'instance-count': 'many' })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain("Input 'instance-count' must be a whole number")
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+})
