@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto'
+import { randomUUID, type KeyObject } from 'node:crypto'
+import { assertionProblem, jwtBearer, type FederatedCredential } from './client-assertion.js'
 import {
   applicationNotFound,
   entraErrorReply,
@@ -14,11 +15,17 @@ import { instanceDiscovery, openIdConfiguration } from './entra-metadata.js'
 import { jsonReply, originOf, type RecordedRequest, type Reply, type Route } from './exchange.js'
 import { TokenStore } from './tokens.js'
 
-/** An app registration with a client secret. Its tenant is known by id and, optionally, by a domain alias. */
+/**
+ * An app registration that signs in with a client secret, a certificate or federated credentials (any of them). Its
+ * tenant is known by id and, optionally, by a domain alias.
+ */
 export interface FakeApp {
   tenantId: string
   clientId: string
-  clientSecret: string
+  clientSecret?: string
+  /** PEM of the certificate whose private key signs the app's client assertions. */
+  certificate?: string
+  federatedCredentials?: FederatedCredential[]
   tenantDomain?: string
   /** The service principal's object id; a random one when not given. */
   objectId?: string
@@ -64,8 +71,15 @@ export class Entra {
     }
   ]
 
-  constructor(options: EntraOptions = {}) {
+  private readonly identityProviderKey: (kid: string) => KeyObject | undefined
+
+  /** `identityProviderKey` finds the keys federated identity providers (the fake GitHub) sign with. */
+  constructor(
+    options: EntraOptions = {},
+    identityProviderKey: (kid: string) => KeyObject | undefined = () => undefined
+  ) {
     this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3599
+    this.identityProviderKey = identityProviderKey
     for (const app of options.apps ?? []) this.addApp(app)
   }
 
@@ -76,7 +90,7 @@ export class Entra {
   }
 
   /** The tenant id that `segment` (an id or a domain alias) names, if any registered app lives there. */
-  private tenantIdOf(segment: string): string | undefined {
+  tenantIdOf(segment: string): string | undefined {
     const wanted = segment.toLowerCase()
     const app = this.apps.find(a => a.tenantId.toLowerCase() === wanted || a.tenantDomain?.toLowerCase() === wanted)
     return app?.tenantId
@@ -105,9 +119,8 @@ export class Entra {
     if (!clientId) return this.problem(request, missingParameter('client_id'))
     const app = this.apps.find(a => a.tenantId === tenantId && a.clientId.toLowerCase() === clientId.toLowerCase())
     if (!app) return this.problem(request, applicationNotFound(clientId, tenant))
-    const secret = form.get('client_secret')
-    if (secret === null) return this.problem(request, missingCredential())
-    if (secret !== app.clientSecret) return this.problem(request, invalidClientSecret(clientId))
+    const credentialProblem = this.credentialProblem(request, form, app, [tenantId, tenant])
+    if (credentialProblem) return this.problem(request, credentialProblem)
     const scope = form.get('scope')
     if (!scope) return this.problem(request, missingParameter('scope'))
     const resourceScope = scope.split(' ').find(s => s !== '' && !oidcScopes.has(s))
@@ -128,6 +141,32 @@ export class Entra {
       { token_type: 'Bearer', expires_in: lifetime, ext_expires_in: lifetime, access_token: token.accessToken },
       { 'cache-control': 'no-store, no-cache', 'x-ms-request-id': randomUUID() }
     )
+  }
+
+  /** A client assertion (certificate or federated) if one is sent, else the client secret. */
+  private credentialProblem(
+    request: RecordedRequest,
+    form: URLSearchParams,
+    app: RegisteredApp,
+    tenantNames: string[]
+  ): EntraProblem | undefined {
+    const assertion = form.get('client_assertion')
+    if (assertion !== null) {
+      if (form.get('client_assertion_type') !== jwtBearer) return missingParameter('client_assertion_type')
+      const tokenEndpoints = tenantNames.flatMap(tenant =>
+        ['oauth2/v2.0/token', 'oauth2/token'].map(path => `${originOf(request)}/${tenant}/${path}`)
+      )
+      return assertionProblem(assertion, {
+        ...app,
+        tokenEndpoints,
+        identityProviderKey: this.identityProviderKey,
+        now: Date.now()
+      })
+    }
+    const secret = form.get('client_secret')
+    if (secret === null) return missingCredential()
+    if (secret !== app.clientSecret) return invalidClientSecret(form.get('client_id') ?? app.clientId)
+    return undefined
   }
 
   private problem(request: RecordedRequest, problem: EntraProblem): Reply {

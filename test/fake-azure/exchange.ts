@@ -10,6 +10,9 @@ export type RouteName =
   | 'armGetJob'
   | 'armCancelJob'
   | 'armOperationResult'
+  | 'githubIdToken'
+  | 'imdsToken'
+  | 'azCliToken'
   | 'unknown'
 
 /** One request as the fake received it, kept so that tests can assert on what a client sent. */

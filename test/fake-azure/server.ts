@@ -1,22 +1,27 @@
-import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import type { IncomingMessage, ServerResponse } from 'node:http'
-import { createServer, type Server } from 'node:https'
-import type { Socket } from 'node:net'
+import { createServer as createHttpServer } from 'node:http'
+import { createServer } from 'node:https'
+import type { Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { AzureCli } from './azure-cli.js'
 import { BatchEndpoint, type BatchEndpointOptions } from './batch-endpoint.js'
 import type { BatchJob } from './batch-job.js'
 import { makeServerCertificate } from './certificate.js'
+import { Dispatcher } from './dispatcher.js'
 import { Entra, type EntraOptions, type FakeApp, type RegisteredApp } from './entra.js'
-import { jsonReply, type RecordedRequest, type Reply, type Route, type RouteName } from './exchange.js'
-import { FaultQueue, faultReply, isReset, isStatus, type Fault } from './faults.js'
+import type { RecordedRequest, RouteName } from './exchange.js'
+import type { Fault } from './faults.js'
+import { GitHubOidc, makeGitHubSigningKey, type GitHubOidcOptions, type GitHubSigningKey } from './github-oidc.js'
+import { Imds, type ManagedIdentityOptions } from './imds.js'
 import type { JobStatusScript } from './job-statuses.js'
 import { ResourceManager, type ResourceManagerOptions } from './resource-manager.js'
 import type { IssuedToken } from './tokens.js'
 
-export type FakeAzureOptions = EntraOptions & BatchEndpointOptions & ResourceManagerOptions
+export type FakeAzureOptions = EntraOptions &
+  BatchEndpointOptions &
+  ResourceManagerOptions &
+  ManagedIdentityOptions & { github?: GitHubOidcOptions }
 
 export interface FakeAzure {
   /** https://127.0.0.1:<port>: the authority host for @azure/identity. */
@@ -25,6 +30,8 @@ export interface FakeAzure {
   readonly scoringUri: string
   /** Where Azure Resource Manager answers: the same origin as `url`, named for the input it is given to. */
   readonly armUrl: string
+  /** http://127.0.0.1:<port>: the Instance Metadata Service, plain HTTP. For AZURE_POD_IDENTITY_AUTHORITY_HOST. */
+  readonly imdsUrl: string
   /** A PEM file to give clients as NODE_EXTRA_CA_CERTS. */
   readonly caFile: string
   /** The same certificate as text, for trusting it in-process. */
@@ -50,19 +57,28 @@ export interface FakeAzure {
   readonly entra: Entra
   readonly batchEndpoint: BatchEndpoint
   readonly resourceManager: ResourceManager
+  /** GitHub's OIDC token service: what a job's ACTIONS_ID_TOKEN_REQUEST_* say, and the ID tokens handed out. */
+  readonly github: GitHubOidc
+  /** The managed identities IMDS answers for. */
+  readonly imds: Imds
+  /** The accounts the fake az (installFakeAz) is signed in with. */
+  readonly azureCli: AzureCli
   close(): Promise<void>
 }
 
-// Generating an RSA key takes a noticeable part of a second; one certificate serves every fake in a process.
+// Generating an RSA key takes a noticeable part of a second; one certificate and one GitHub signing key serve every
+// fake in a process.
 let certificate: Promise<{ key: string; cert: string }> | undefined
+let githubKey: Promise<GitHubSigningKey> | undefined
 
 export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<FakeAzure> {
   certificate ??= makeServerCertificate()
-  const { key, cert } = await certificate
+  githubKey ??= makeGitHubSigningKey()
+  const [{ key, cert }, signingKey] = await Promise.all([certificate, githubKey])
   const directory = await mkdtemp(join(tmpdir(), 'fake-azure-'))
   const caFile = join(directory, 'ca.pem')
   await writeFile(caFile, cert)
-  const fake = new FakeAzureServer(createServer({ key, cert }), options, caFile, cert)
+  const fake = new FakeAzureServer(createServer({ key, cert }), options, caFile, cert, signingKey)
   await fake.listen()
   return fake
 }
@@ -70,46 +86,47 @@ export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<Fa
 class FakeAzureServer implements FakeAzure {
   readonly caFile: string
   readonly caCertificate: string
-  readonly requests: RecordedRequest[] = []
   readonly entra: Entra
   readonly batchEndpoint: BatchEndpoint
   readonly resourceManager: ResourceManager
+  readonly github: GitHubOidc
+  readonly imds: Imds
+  readonly azureCli: AzureCli
   connections = 0
-  private port = 0
   private readonly server: Server
-  private readonly routes: Route[]
-  private readonly faults = new FaultQueue()
-  // TLS sockets do not expose a reset; the TCP socket under each connection does. Keyed by the client's port.
-  private readonly tcpSockets = new Map<number, Socket>()
-  // Pending fault delays end when the server closes, so they cannot keep a test process alive.
-  private readonly closing = new AbortController()
+  // IMDS is plain HTTP on a port of its own, as on a VM: clients find it through their own setting, not the authority.
+  private readonly imdsServer: Server = createHttpServer()
+  private readonly dispatcher = new Dispatcher()
 
-  constructor(server: Server, options: FakeAzureOptions, caFile: string, caCertificate: string) {
+  constructor(server: Server, options: FakeAzureOptions, caFile: string, caCertificate: string, key: GitHubSigningKey) {
     this.server = server
     this.caFile = caFile
     this.caCertificate = caCertificate
-    this.entra = new Entra(options)
+    this.github = new GitHubOidc(key, options.github ?? {}, () => this.url)
+    // Entra trusts the fake GitHub's signing key, as it trusts the keys GitHub publishes for its issuer.
+    this.entra = new Entra(options, kid => this.github.signingKey(kid))
     this.batchEndpoint = new BatchEndpoint(this.entra.tokens, options)
     // Resource Manager reads and cancels the batch endpoint's own jobs: one store, whichever API a client uses.
     this.resourceManager = new ResourceManager(this.entra.tokens, this.batchEndpoint, options)
-    this.routes = [...this.entra.routes, ...this.batchEndpoint.routes, ...this.resourceManager.routes]
-    server.on('connection', (socket: Socket) => {
-      const port = socket.remotePort
-      if (port === undefined) return
-      this.tcpSockets.set(port, socket)
-      socket.once('close', () => this.tcpSockets.delete(port))
-    })
+    this.imds = new Imds(this.entra.tokens, options)
+    this.azureCli = new AzureCli(this.entra)
+    this.dispatcher.attach(server, [
+      ...this.entra.routes,
+      ...this.batchEndpoint.routes,
+      ...this.resourceManager.routes,
+      ...this.github.routes,
+      ...this.azureCli.routes
+    ])
+    this.dispatcher.attach(this.imdsServer, this.imds.routes)
     server.on('secureConnection', () => this.connections++)
-    server.on('request', (request: IncomingMessage, response: ServerResponse) => {
-      this.handle(request, response).catch((error: unknown) => {
-        if (!response.headersSent)
-          this.send(response, jsonReply(500, { error: { code: 'FakeAzureBug', message: String(error) } }))
-      })
-    })
   }
 
   get url(): string {
-    return `https://127.0.0.1:${this.port}`
+    return `https://127.0.0.1:${port(this.server)}`
+  }
+
+  get imdsUrl(): string {
+    return `http://127.0.0.1:${port(this.imdsServer)}`
   }
 
   get scoringUri(): string {
@@ -118,6 +135,10 @@ class FakeAzureServer implements FakeAzure {
 
   get armUrl(): string {
     return this.url
+  }
+
+  get requests(): readonly RecordedRequest[] {
+    return this.dispatcher.requests
   }
 
   get jobs(): readonly BatchJob[] {
@@ -141,14 +162,12 @@ class FakeAzureServer implements FakeAzure {
   }
 
   async listen(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject)
-      this.server.listen(0, '127.0.0.1', () => resolve())
-    })
-    const address = this.server.address()
-    if (address === null || typeof address === 'string')
-      throw new Error('The fake Azure is not listening on a TCP port')
-    this.port = address.port
+    for (const server of [this.server, this.imdsServer]) {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(0, '127.0.0.1', () => resolve())
+      })
+    }
   }
 
   requestsTo(route: RouteName): RecordedRequest[] {
@@ -156,7 +175,7 @@ class FakeAzureServer implements FakeAzure {
   }
 
   fail(route: RouteName, ...faults: Fault[]): void {
-    this.faults.add(route, faults)
+    this.dispatcher.fail(route, faults)
   }
 
   addApp(app: FakeApp): RegisteredApp {
@@ -164,66 +183,21 @@ class FakeAzureServer implements FakeAzure {
   }
 
   async close(): Promise<void> {
-    this.closing.abort()
-    const closed = new Promise<void>(resolve => this.server.close(() => resolve()))
-    this.server.closeAllConnections()
-    await closed
+    this.dispatcher.close()
+    await Promise.all([this.server, this.imdsServer].map(closeServer))
     await rm(dirname(this.caFile), { recursive: true, force: true })
   }
+}
 
-  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = []
-    for await (const chunk of request) chunks.push(chunk as Buffer)
-    const pathname = new URL(request.url ?? '/', 'https://fake').pathname
-    const method = request.method ?? 'GET'
-    let params: Record<string, string> = {}
-    const route = this.routes.find(r => {
-      const match = r.method === method ? r.path.exec(pathname) : null
-      if (match) params = { ...match.groups }
-      return match !== null
-    })
-    const recorded: RecordedRequest = {
-      route: route?.name ?? 'unknown',
-      method,
-      path: request.url ?? '/',
-      headers: Object.fromEntries(
-        Object.entries(request.headers).map(([name, value]) => [
-          name,
-          Array.isArray(value) ? value.join(', ') : (value ?? '')
-        ])
-      ),
-      body: Buffer.concat(chunks).toString('utf8'),
-      time: Date.now()
-    }
-    this.requests.push(recorded)
+function port(server: Server): number {
+  const address = server.address()
+  if (address === null || typeof address === 'string') throw new Error('The fake Azure is not listening on a TCP port')
+  return address.port
+}
 
-    const fault = this.faults.next(recorded.route)
-    if (fault?.delayMs) {
-      const slept = await sleep(fault.delayMs, true, { signal: this.closing.signal }).catch(() => false)
-      if (!slept) return
-    }
-    if (isReset(fault) && !fault.afterCreate) return this.reset(request)
-    const reply = isStatus(fault) ? faultReply(fault) : route ? route.handle(recorded, params) : this.notFound(recorded)
-    if (isReset(fault)) return this.reset(request)
-    this.send(response, reply)
-  }
-
-  private notFound(request: RecordedRequest): Reply {
-    const message = `The fake Azure has no route for ${request.method} ${request.path}.`
-    return jsonReply(404, { error: { code: 'NotFound', message } })
-  }
-
-  private send(response: ServerResponse, reply: Reply): void {
-    // Azure services put a request id on every answer, errors included; users quote it in support cases.
-    response.writeHead(reply.status, { 'x-request-id': randomUUID(), ...reply.headers })
-    response.end(reply.body)
-  }
-
-  /** A real connection reset (RST), not a polite close: what a client sees when a load balancer drops it. */
-  private reset(request: IncomingMessage): void {
-    const port = request.socket.remotePort
-    const tcp = port === undefined ? undefined : this.tcpSockets.get(port)
-    if (tcp) tcp.resetAndDestroy()
-    else request.socket.destroy()
-  }
+// Keep-alive connections would hold close() open until they time out.
+function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>(resolve => server.close(() => resolve()))
+  ;(server as Server & { closeAllConnections(): void }).closeAllConnections()
+  return closed
 }
