@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { FakeApp } from '../fake-azure/entra.js'
 import { startFakeAzure, type FakeAzure, type FakeAzureOptions } from '../fake-azure/server.js'
 import {
   findLeaks,
@@ -13,7 +14,7 @@ import {
 
 export interface Scenario {
   fake: FakeAzure
-  app: { tenantId: string; clientId: string; clientSecret: string }
+  app: { tenantId: string; clientId: string; clientSecret: string } & Partial<FakeApp>
   inputs: Record<string, string>
   run(overrides?: Record<string, string | undefined>, options?: Partial<RunOptions>): Promise<ActionResult>
   start(overrides?: Record<string, string | undefined>, options?: Partial<RunOptions>): RunningAction
@@ -23,13 +24,14 @@ export interface Scenario {
   leaks(result: ActionResult): string[]
 }
 
-export async function startScenario(options: FakeAzureOptions = {}): Promise<Scenario> {
-  const app = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: `Qx8~${randomUUID()}` }
-  const fake = await startFakeAzure({ ...options, apps: [app, ...(options.apps ?? [])] })
+/** `app` adds to the scenario's app registration: a certificate, federated credentials. */
+export async function startScenario(options: FakeAzureOptions = {}, app: Partial<FakeApp> = {}): Promise<Scenario> {
+  const registered = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: `Qx8~${randomUUID()}`, ...app }
+  const fake = await startFakeAzure({ ...options, apps: [registered, ...(options.apps ?? [])] })
   const inputs: Record<string, string> = {
-    'tenant-id': app.tenantId,
-    'client-id': app.clientId,
-    'client-secret': app.clientSecret,
+    'tenant-id': registered.tenantId,
+    'client-id': registered.clientId,
+    'client-secret': registered.clientSecret,
     'endpoint-uri': fake.scoringUri,
     'input-uri': 'https://mystorage.blob.core.windows.net/data/heart-disease/',
     'authority-host': fake.url
@@ -39,10 +41,15 @@ export async function startScenario(options: FakeAzureOptions = {}): Promise<Sce
     ...more,
     inputs: { ...inputs, ...overrides }
   })
-  const secrets = (): string[] => [app.clientSecret, ...fake.tokens.map(t => t.accessToken)]
+  // Everything that must never show: the secret, every access token, every GitHub ID token.
+  const secrets = (): string[] => [
+    registered.clientSecret ?? '',
+    ...fake.tokens.map(t => t.accessToken),
+    ...fake.github.issued
+  ]
   return {
     fake,
-    app,
+    app: registered,
     inputs,
     run: (overrides = {}, more = {}) => runAction(runOptions(overrides, more)),
     start: (overrides = {}, more = {}) => startAction(runOptions(overrides, more)),
