@@ -108,3 +108,72 @@ describe('dry run', () => {
     expect(scenario.fake.requests).toHaveLength(0)
   })
 })
+
+describe('data asset short names', () => {
+  const dataAssets = [
+    {
+      name: 'heart-unlabeled',
+      versions: [
+        {
+          version: '1',
+          dataType: 'uri_folder' as const,
+          dataUri: 'azureml://datastores/workspaceblobstore/paths/heart/v1/'
+        },
+        {
+          version: '2',
+          dataType: 'uri_file' as const,
+          dataUri: 'azureml://datastores/workspaceblobstore/paths/heart/v2.csv'
+        }
+      ]
+    }
+  ]
+
+  async function withAssets(): Promise<{ workspace: string }> {
+    scenario = await startScenario({ dataAssets })
+    const ws = scenario.fake.batchEndpoint.workspace
+    const workspace =
+      `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
+      `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+    return { workspace }
+  }
+
+  it('resolves @latest and a fixed version to the asset ARM ids before submitting', async () => {
+    const { workspace } = await withAssets()
+    const result = await scenario.run({
+      'input-uri': undefined,
+      inputs: 'newest: azureml:heart-unlabeled@latest\npinned: azureml:heart-unlabeled:1',
+      workspace,
+      'resource-manager-endpoint': scenario.fake.url
+    })
+    expect(result.exitCode).toBe(0)
+    const inputData = JSON.parse(scenario.fake.requestsTo('submit')[0]!.body).properties.InputData
+    expect(inputData).toEqual({
+      newest: { JobInputType: 'UriFile', Uri: `${workspace}/data/heart-unlabeled/versions/2` },
+      pinned: { JobInputType: 'UriFolder', Uri: `${workspace}/data/heart-unlabeled/versions/1` }
+    })
+    expect(scenario.fake.requestsTo('armGetData')).toHaveLength(1)
+    expect(scenario.fake.requestsTo('armGetDataVersion')).toHaveLength(2)
+    const armToken = scenario.fake.tokens.find(t => t.audience === 'https://management.azure.com')!
+    expect(scenario.fake.requestsTo('armGetData')[0]!.headers['authorization']).toBe(`Bearer ${armToken.accessToken}`)
+  })
+
+  it('explains an asset version that does not exist, before submitting', async () => {
+    const { workspace } = await withAssets()
+    const result = await scenario.run({
+      'input-uri': 'azureml:heart-unlabeled:7',
+      workspace,
+      'resource-manager-endpoint': scenario.fake.url
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain('Could not look up data asset azureml:heart-unlabeled:7: HTTP 404')
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+  })
+
+  it('needs workspace, and says so before any request', async () => {
+    await withAssets()
+    const result = await scenario.run({ 'input-uri': 'azureml:heart-unlabeled@latest' })
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain("are looked up in a workspace: give 'workspace'")
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+})

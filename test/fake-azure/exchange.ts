@@ -10,6 +10,8 @@ export type RouteName =
   | 'armGetJob'
   | 'armCancelJob'
   | 'armOperationResult'
+  | 'armGetData'
+  | 'armGetDataVersion'
   | 'githubIdToken'
   | 'imdsToken'
   | 'azCliToken'

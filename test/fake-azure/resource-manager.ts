@@ -13,6 +13,7 @@ import {
   workspaceNotFound,
   type ArmProblem
 } from './arm-errors.js'
+import { dataContainerResource, dataNotFound, dataVersionResource, type DataAsset } from './arm-data.js'
 import { armJobResource } from './arm-job.js'
 import type { BatchEndpoint } from './batch-endpoint.js'
 import type { BatchJob } from './batch-job.js'
@@ -23,6 +24,8 @@ import type { IssuedToken, TokenStore } from './tokens.js'
 export interface ResourceManagerOptions {
   /** The audience management tokens must carry: https://management.azure.com on the public cloud. */
   armAudience?: string
+  /** Data assets registered in the workspace, each with its versions oldest first. */
+  dataAssets?: DataAsset[]
 }
 
 /** The api-versions the fake's Jobs API serves. */
@@ -38,6 +41,8 @@ const workspacePath =
   String.raw`/providers/Microsoft\.MachineLearningServices/workspaces/(?<workspace>[^/]+)`
 const jobPath = new RegExp(String.raw`${workspacePath}/jobs/(?<job>[^/]+)$`, 'i')
 const cancelPath = new RegExp(String.raw`${workspacePath}/jobs/(?<job>[^/]+)/cancel$`, 'i')
+const dataPath = new RegExp(String.raw`${workspacePath}/data/(?<name>[^/]+)$`, 'i')
+const dataVersionPath = new RegExp(String.raw`${workspacePath}/data/(?<name>[^/]+)/versions/(?<version>[^/]+)$`, 'i')
 const operationPath = new RegExp(
   String.raw`^/subscriptions/(?<subscription>[^/]+)/providers/Microsoft\.MachineLearningServices` +
     String.raw`/locations/(?<region>[^/]+)/mfeOperationResults/(?<operation>[^/]+)$`,
@@ -60,13 +65,31 @@ export class ResourceManager {
   readonly routes: Route[] = [
     { name: 'armGetJob', method: 'GET', path: jobPath, handle: (r, params) => this.getJob(r, params) },
     { name: 'armCancelJob', method: 'POST', path: cancelPath, handle: (r, params) => this.cancelJob(r, params) },
-    { name: 'armOperationResult', method: 'GET', path: operationPath, handle: (r, p) => this.operationResult(r, p) }
+    { name: 'armOperationResult', method: 'GET', path: operationPath, handle: (r, p) => this.operationResult(r, p) },
+    { name: 'armGetData', method: 'GET', path: dataPath, handle: (r, p) => this.getData(r, p) },
+    { name: 'armGetDataVersion', method: 'GET', path: dataVersionPath, handle: (r, p) => this.getData(r, p) }
   ]
+  readonly dataAssets: DataAsset[]
 
   constructor(tokens: TokenStore, endpoint: BatchEndpoint, options: ResourceManagerOptions = {}) {
     this.tokens = tokens
     this.endpoint = endpoint
     this.audiences = allowedAudiences(options.armAudience ?? 'https://management.azure.com')
+    this.dataAssets = options.dataAssets ?? []
+  }
+
+  // A data container (its latestVersion) or one version of it.
+  private getData(request: RecordedRequest, params: Record<string, string>): Reply {
+    const admitted = this.admit(request, params)
+    if ('status' in admitted) return admitted
+    const name = decoded(params['name'])
+    const asset = this.dataAssets.find(a => a.name === name)
+    if (!asset) return this.refuse(request, dataNotFound(name), admitted.headers)
+    const ws = this.endpoint.workspace
+    if (params['version'] === undefined) return jsonReply(200, dataContainerResource(asset, ws), admitted.headers)
+    const version = asset.versions.find(v => v.version === decoded(params['version']))
+    if (!version) return this.refuse(request, dataNotFound(name, decoded(params['version'])), admitted.headers)
+    return jsonReply(200, dataVersionResource(asset, version, ws), admitted.headers)
   }
 
   private getJob(request: RecordedRequest, params: Record<string, string>): Reply {
