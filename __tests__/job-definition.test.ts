@@ -77,7 +77,7 @@ describe('inputs', () => {
       { inputs: 'a: { value: 1 }', 'input-uri': oneInput['input-uri'] },
       "Inputs 'inputs' and 'input-uri' are both given"
     ],
-    [{}, "Input 'input-uri' is required (or give several in 'inputs')"]
+    [{}, "Input 'input-uri' is required (or give several in 'inputs', or files in 'input-path')"]
   ])('refuses %o', (inputs, message) => {
     expect(read(inputs).problems.join('\n')).toContain(message)
   })

@@ -76,7 +76,9 @@ describe('readSettings', () => {
 
   it('names a missing required input', () => {
     expect(problemsOf({ 'endpoint-uri': '' })).toBe("Input 'endpoint-uri' is required and was not given.")
-    expect(problemsOf({ 'input-uri': '' })).toBe("Input 'input-uri' is required (or give several in 'inputs').")
+    expect(problemsOf({ 'input-uri': '' })).toBe(
+      "Input 'input-uri' is required (or give several in 'inputs', or files in 'input-path')."
+    )
   })
 
   it.each(['tenant-id', 'client-id'])('names what a service principal is missing: %s', name => {
@@ -153,6 +155,29 @@ describe('readSettings', () => {
     const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
     expect(settingsFrom({ 'input-uri': 'azureml:heart-data:3', workspace }).workspace).toBe(workspace)
     expect(problemsOf({ workspace: 'mlw-scoring' })).toContain("Input 'workspace' must be the workspace's ARM id")
+  })
+
+  it('reads the upload settings of input-path', () => {
+    const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
+    const settings = settingsFrom({ 'input-uri': '', 'input-path': 'data/incoming', workspace, 'changed-only': 'true' })
+    expect(settings.upload).toEqual({
+      inputPath: 'data/incoming',
+      inputName: 'input_data',
+      changedOnly: true,
+      datastore: 'workspaceblobstore',
+      prefix: expect.stringMatching(/^github\//),
+      githubToken: ''
+    })
+    expect(
+      settingsFrom({ 'input-uri': '', 'input-path': 'd', workspace, 'upload-prefix': '/batches/7/' }).upload?.prefix
+    ).toBe('batches/7')
+    expect(problemsOf({ 'input-path': 'data' })).toContain("Inputs 'input-path' and 'input-uri' are both given")
+    expect(problemsOf({ 'input-uri': '', 'input-path': 'data' })).toContain(
+      "Input 'input-path' uploads to a datastore of the workspace: give 'workspace'"
+    )
+    expect(problemsOf({ 'input-uri': '', 'input-path': 'd', workspace, 'upload-prefix': 'a/../b' })).toContain(
+      "Input 'upload-prefix' must be a folder path"
+    )
   })
 
   it('reads dry-run', () => {

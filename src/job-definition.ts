@@ -82,16 +82,25 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
   }
 }
 
-/** `inputs` (a YAML or JSON map), or the single `input-uri`; never both. */
+/** `inputs` (a YAML or JSON map), or the single `input-uri`, or `input-path` (filled in after uploading). */
 function readInputs(get: (name: string) => string): JobInput[] {
   const map = get('inputs')
+  if (get('input-path')) {
+    const other = ['input-uri', 'inputs'].filter(name => get(name))
+    if (other.length > 0) {
+      throw new InputError(`Inputs 'input-path' and '${other[0]}' are both given: the job scores one or the other.`)
+    }
+    return []
+  }
   if (map && get('input-uri')) {
     throw new InputError(
       "Inputs 'inputs' and 'input-uri' are both given: use 'inputs' for several inputs, or 'input-uri' for one."
     )
   }
   if (!map) {
-    if (!get('input-uri')) throw new InputError("Input 'input-uri' is required (or give several in 'inputs').")
+    if (!get('input-uri')) {
+      throw new InputError("Input 'input-uri' is required (or give several in 'inputs', or files in 'input-path').")
+    }
     const type = dataTypes[format.oneOf('input-type', keys(dataTypes), get('input-type') || 'uri_folder')]
     return [
       {

@@ -59,6 +59,29 @@ export async function run(): Promise<void> {
       )
       settings = { ...settings, job }
     }
+    const { upload } = settings
+    if (upload && workspace) {
+      // Loaded only for input-path: the upload path brings the storage SDK and the GitHub API client.
+      const { uploadInput } = await import('./upload-input.js')
+      const outcome = await core.group('Upload the input files', () =>
+        uploadInput({ ...settings, upload, workspace }, credential, arm, {
+          info: message => core.info(message),
+          mask: secret => core.setSecret(secret)
+        })
+      )
+      if (outcome.kind === 'skipped') {
+        core.info(`Nothing to score: ${outcome.reason}. No job was submitted.`)
+        core.setOutput('status', 'Skipped')
+        core.setOutput('uploaded-files', 0)
+        core.setOutput('uploaded-bytes', 0)
+        await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${outcome.reason}.\n`)
+        return
+      }
+      core.setOutput('uploaded-files', outcome.files)
+      core.setOutput('uploaded-bytes', outcome.bytes)
+      core.setOutput('input-uri', outcome.inputUri)
+      settings = { ...settings, job: { ...settings.job, inputs: [outcome.input] } }
+    }
     const job = await core.group('Submit the batch scoring job', async () => {
       const submitted = await submitJob(endpoint, settings, provenance, core)
       core.info(`Job ${submitted.name} is ${submitted.status}${submitted.studioUrl ? `: ${submitted.studioUrl}` : ''}`)

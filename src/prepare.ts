@@ -20,7 +20,12 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
 // Masked before anything else runs, so that no later line, debug ones included, can show them. The runner matches
 // masks line by line, so multi-line values (a PEM key) are masked line by line too.
 function maskSecretInputs(): void {
-  const secrets = [core.getInput('client-secret'), core.getInput('client-certificate'), core.getInput('creds')]
+  const secrets = [
+    core.getInput('client-secret'),
+    core.getInput('client-certificate'),
+    core.getInput('creds'),
+    core.getInput('github-token')
+  ]
   try {
     const creds: unknown = JSON.parse(core.getInput('creds') || '{}')
     const secret = (creds as { clientSecret?: unknown })?.clientSecret

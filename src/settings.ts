@@ -16,6 +16,17 @@ export interface FollowSettings {
   cancelOnWorkflowCancel: boolean
 }
 
+/** input-path: files in the checkout to upload to a workspace datastore and score. */
+export interface UploadSettings {
+  inputPath: string
+  inputName: string
+  changedOnly: boolean
+  datastore: string
+  /** Folder inside the datastore, without slashes at either end. */
+  prefix: string
+  githubToken: string
+}
+
 /** Everything the action needs, validated: nothing here has touched the network. */
 export interface Settings {
   signIn: SignIn
@@ -26,6 +37,7 @@ export interface Settings {
   workspace: string | undefined
   /** Validate and show the request, send nothing. */
   dryRun: boolean
+  upload: UploadSettings | undefined
   cloud: Cloud
   authorityHost: string
   /** A host other than the cloud's own: MSAL cannot validate it through instance discovery. */
@@ -90,6 +102,7 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     job: readJobDefinition({ get, check }),
     workspace: get('workspace') ? check(() => workspaceId(get('workspace'))) : undefined,
     dryRun: check(() => format.boolean('dry-run', get('dry-run') || 'false')),
+    upload: get('input-path') ? check(() => readUpload(get)) : undefined,
     cloud,
     authorityHost: authorityHostInput
       ? check(() => format.httpsUrl(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput).origin)
@@ -116,6 +129,9 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
         "a workspace: give 'workspace' (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>)."
     )
   }
+  if (settings.upload && !settings.workspace) {
+    problems.push("Input 'input-path' uploads to a datastore of the workspace: give 'workspace' (its ARM id).")
+  }
   if (problems.length > 0) throw new InputError(problems.join('\n'))
   return settings
 }
@@ -124,6 +140,29 @@ function pollInterval(value: string): number {
   const ms = parseDuration('poll-interval', value)
   if (ms < 1000) throw new InputError(`Input 'poll-interval' must be at least 1s, got '${value}'.`)
   return ms
+}
+
+function readUpload(get: (name: string) => string): UploadSettings {
+  const prefix = (get('upload-prefix') || defaultPrefix()).replace(/^\/+|\/+$/g, '')
+  if (prefix === '' || prefix.split('/').some(part => part === '..' || part === '.' || part === '')) {
+    throw new InputError(
+      `Input 'upload-prefix' must be a folder path such as github/contoso/data, got '${get('upload-prefix')}'.`
+    )
+  }
+  return {
+    inputPath: get('input-path'),
+    inputName: get('input-name') || 'input_data',
+    changedOnly: format.boolean('changed-only', get('changed-only') || 'false'),
+    datastore: get('datastore') || 'workspaceblobstore',
+    prefix,
+    githubToken: get('github-token')
+  }
+}
+
+// Unique per run attempt, so a re-run never mixes its files with an earlier attempt's.
+function defaultPrefix(): string {
+  const env = process.env
+  return `github/${env['GITHUB_REPOSITORY'] ?? 'local'}/${env['GITHUB_RUN_ID'] ?? '0'}-${env['GITHUB_RUN_ATTEMPT'] ?? '1'}`
 }
 
 function workspaceId(value: string): string {

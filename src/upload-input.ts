@@ -1,0 +1,136 @@
+import type { TokenCredential } from '@azure/identity'
+import { context, getOctokit } from '@actions/github'
+import type { SendAzureRequest } from './azure-pipeline.js'
+import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type PushPayload } from './changed-files.js'
+import { getBlobDatastore, getDatastoreSecret } from './datastore.js'
+import type { JobInput } from './job-definition.js'
+import { findInputFiles, type LocalFile } from './local-files.js'
+import { ProgressReporter } from './progress.js'
+import type { Settings, UploadSettings } from './settings.js'
+import { describeUpload, uploadFiles, UploadError } from './upload.js'
+
+export type UploadOutcome =
+  | { kind: 'skipped'; reason: string }
+  | { kind: 'uploaded'; files: number; bytes: number; input: JobInput; inputUri: string }
+
+export interface UploadLog {
+  info(message: string): void
+  mask(secret: string): void
+}
+
+/**
+ * `input-path`: the files it names in the checkout (of them, with changed-only, those the push added or modified)
+ * go up to the workspace datastore under a prefix of their own, and the job scores exactly that folder.
+ */
+export async function uploadInput(
+  settings: Settings & { upload: UploadSettings; workspace: string },
+  credential: TokenCredential,
+  arm: SendAzureRequest,
+  log: UploadLog
+): Promise<UploadOutcome> {
+  const { upload, workspace } = settings
+  let files = await findInputFiles(upload.inputPath, process.env['GITHUB_WORKSPACE'] || process.cwd())
+  if (upload.changedOnly) {
+    const changed = await changedFiles(upload.githubToken, log)
+    files = files.filter(file => changed.has(file.workspacePath))
+    if (files.length === 0) {
+      return { kind: 'skipped', reason: `the ${context.eventName} changed no file that '${upload.inputPath}' matches` }
+    }
+  }
+  log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`)
+  const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore)
+  // Loaded only here: a job that scores data already in Azure never pays for the storage SDK.
+  const storage = await import('@azure/storage-blob')
+  const send = async (container: InstanceType<typeof storage.ContainerClient>): Promise<void> => {
+    const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
+    const progress = new ProgressReporter(totals, line => log.info(line))
+    await uploadFiles(container, files, {
+      prefix: upload.prefix,
+      concurrency: 8,
+      onBytes: delta => progress.addBytes(delta),
+      onFileDone: () => progress.fileDone()
+    })
+    log.info(progress.line())
+  }
+  const containerUrl = `${datastore.serviceUrl}/${datastore.containerName}`
+  try {
+    await send(new storage.ContainerClient(containerUrl, credential))
+  } catch (error) {
+    const refused = error instanceof UploadError && (error.statusCode === 401 || error.statusCode === 403)
+    if (!refused) throw error
+    if (!datastore.hasCredentials) throw new Error(`${error.message}\n${roleHint(datastore.accountName)}`)
+    log.info(
+      `The signed-in identity may not write blobs (HTTP ${error.statusCode}); using the datastore's own credentials.`
+    )
+    const secret = await getDatastoreSecret(arm, settings.resourceManager, workspace, datastore)
+    log.mask(secret.kind === 'AccountKey' ? secret.key : secret.sasToken)
+    const container =
+      secret.kind === 'AccountKey'
+        ? new storage.ContainerClient(
+            containerUrl,
+            new storage.StorageSharedKeyCredential(secret.accountName, secret.key)
+          )
+        : new storage.ContainerClient(`${containerUrl}?${secret.sasToken.replace(/^\?/, '')}`)
+    try {
+      await send(container)
+    } catch (second) {
+      if (second instanceof UploadError && (second.statusCode === 401 || second.statusCode === 403)) {
+        throw new Error(`${second.message}\n${roleHint(datastore.accountName)}`)
+      }
+      throw second
+    }
+  }
+  return uploaded(files, upload)
+}
+
+function uploaded(files: LocalFile[], upload: UploadSettings): UploadOutcome {
+  const single = files.length === 1 ? files[0] : undefined
+  const inputUri = single
+    ? `azureml://datastores/${upload.datastore}/paths/${upload.prefix}/${single.uploadPath}`
+    : `azureml://datastores/${upload.datastore}/paths/${upload.prefix}/`
+  return {
+    kind: 'uploaded',
+    files: files.length,
+    bytes: files.reduce((sum, file) => sum + file.size, 0),
+    input: { name: upload.inputName, kind: 'data', type: single ? 'UriFile' : 'UriFolder', uri: inputUri },
+    inputUri
+  }
+}
+
+function roleHint(accountName: string): string {
+  return (
+    `Neither the signed-in identity nor the datastore's own credentials may write to storage account ${accountName}. ` +
+    'Grant the identity "Storage Blob Data Contributor" on the account, or give the datastore an account key or SAS.'
+  )
+}
+
+/** Repository paths the triggering push (or pull request) added or modified. */
+async function changedFiles(token: string, log: UploadLog): Promise<Set<string>> {
+  const { eventName, payload } = context
+  let compare: { base: string; head: string }
+  if (eventName === 'push') {
+    const fromPush = changedFilesFromPush(payload as PushPayload)
+    if ('files' in fromPush) return fromPush.files
+    log.info(`Asking GitHub which files changed: ${fromPush.why}.`)
+    compare = fromPush.compare
+  } else if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+    const pr = payload.pull_request as unknown as { base: { sha: string }; head: { sha: string } }
+    compare = { base: pr.base.sha, head: pr.head.sha }
+  } else {
+    throw new Error(`changed-only needs a push or pull_request event; this run was started by ${eventName}.`)
+  }
+  const octokit = getOctokit(token)
+  const files: ComparedFile[] = []
+  // GitHub pages a comparison; 30 pages of 100 covers its own limit of 3000 files.
+  for (let page = 1; page <= 30; page++) {
+    const response = await octokit.rest.repos.compareCommitsWithBasehead({
+      ...context.repo,
+      basehead: `${compare.base}...${compare.head}`,
+      per_page: 100,
+      page
+    })
+    files.push(...(response.data.files ?? []))
+    if (!/rel="next"/.test(response.headers.link ?? '')) break
+  }
+  return changedFilesFromCompare(files)
+}
