@@ -1,5 +1,4 @@
 import * as core from '@actions/core'
-import { context } from '@actions/github'
 import { sendAzureLogToDebug } from './azure-debug-log.js'
 import { resolveDataAssets } from './data-assets.js'
 import { isDataAssetShortName } from './data-uri.js'
@@ -107,15 +106,18 @@ export async function run(): Promise<void> {
   }
 }
 
+// The variables @actions/github's context reads, read directly: its module would bring the whole GitHub API client
+// into every run, where only input-path's changed-only needs it.
 function runContext(): RunContext {
+  const env = process.env
   return {
-    repository: process.env['GITHUB_REPOSITORY'] ?? '',
-    workflow: context.workflow,
-    runId: context.runId,
-    runAttempt: context.runAttempt,
-    sha: context.sha,
-    ref: context.ref,
-    serverUrl: context.serverUrl
+    repository: env['GITHUB_REPOSITORY'] ?? '',
+    workflow: env['GITHUB_WORKFLOW'] ?? '',
+    runId: Number(env['GITHUB_RUN_ID']),
+    runAttempt: Number(env['GITHUB_RUN_ATTEMPT']),
+    sha: env['GITHUB_SHA'] ?? '',
+    ref: env['GITHUB_REF'] ?? '',
+    serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com'
   }
 }
 
