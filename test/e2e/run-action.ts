@@ -26,6 +26,8 @@ export interface RunOptions {
   entry?: 'main' | 'post'
   /** Reuse the state files of an earlier run (for post). */
   workDir?: string
+  /** A program to run node under, with its arguments (the benchmark's /usr/bin/time). */
+  wrapper?: string[]
 }
 
 export interface ActionResult {
@@ -79,7 +81,8 @@ export function startAction(options: RunOptions): RunningAction {
   }
   const script = options.entry === 'post' ? actionYaml.runs.post : actionYaml.runs.main
   if (!script) throw new Error(`action.yml has no ${options.entry} entry`)
-  const child = spawn(process.execPath, [join(repoRoot, script)], {
+  const [command = process.execPath, ...args] = [...(options.wrapper ?? []), process.execPath, join(repoRoot, script)]
+  const child = spawn(command, args, {
     cwd: workDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe']

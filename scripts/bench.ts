@@ -1,0 +1,195 @@
+// `npm run bench`: the figures of docs' "Performance" section, measured against the fake Azure on 127.0.0.1.
+// Prints a table and writes the same figures to bench/results/latest.json. A script, not a test: timings vary with the
+// machine, so they are reported against their targets instead of asserted.
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { repoRoot } from '../test/e2e/run-action.js'
+import { startScenario, type Scenario } from '../test/e2e/scenario.js'
+import { medianOf, wallMs } from './bench/timing.js'
+import { simulateWait } from './bench/waiting.js'
+
+const runs = Number(process.env['BENCH_RUNS'] ?? 10)
+const node = process.execPath
+
+async function actionWallMs(scenario: Scenario, env: Record<string, string> = {}): Promise<number> {
+  const started = performance.now()
+  const running = scenario.start({}, { env })
+  await new Promise(resolve => running.child.on('exit', resolve))
+  const elapsed = performance.now() - started
+  const result = await running.result
+  if (result.exitCode !== 0)
+    throw new Error(`the action failed during the benchmark:\n${result.stdout}${result.stderr}`)
+  return elapsed
+}
+
+/** The bare REST recipe a user could script instead: one curl for the token, one for the POST. */
+async function curlRecipeMs(scenario: Scenario): Promise<number> {
+  const { fake, app, inputs } = scenario
+  const started = performance.now()
+  const tokenJson = await output('curl', [
+    '-sS',
+    '--cacert',
+    fake.caFile,
+    '-X',
+    'POST',
+    `${fake.url}/${app.tenantId}/oauth2/v2.0/token`,
+    '--data-urlencode',
+    'grant_type=client_credentials',
+    '--data-urlencode',
+    `client_id=${app.clientId}`,
+    '--data-urlencode',
+    `client_secret=${app.clientSecret}`,
+    '--data-urlencode',
+    'scope=https://ml.azure.com/.default'
+  ])
+  const token = (JSON.parse(tokenJson) as { access_token: string }).access_token
+  const body = JSON.stringify({
+    properties: { InputData: { input_data: { JobInputType: 'UriFolder', Uri: inputs['input-uri'] } } }
+  })
+  await output('curl', [
+    '-sS',
+    '--cacert',
+    fake.caFile,
+    '-X',
+    'POST',
+    fake.scoringUri,
+    '-H',
+    `Authorization: Bearer ${token}`,
+    '-H',
+    'Content-Type: application/json',
+    '-H',
+    `repeatability_request-id: ${crypto.randomUUID()}`,
+    '-d',
+    body
+  ])
+  return performance.now() - started
+}
+
+function output(command: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    let text = ''
+    child.stdout.on('data', chunk => (text += chunk))
+    child.on('error', reject)
+    child.on('exit', code => (code === 0 ? resolve(text) : reject(new Error(`${command} exited ${code}`))))
+  })
+}
+
+/** Peak resident memory of one submission, as /usr/bin/time reports it (where the machine has it). */
+async function peakMemoryKb(scenario: Scenario): Promise<number | undefined> {
+  if (!existsSync('/usr/bin/time')) return undefined
+  const log = join(mkdtempSync(join(tmpdir(), 'bench-')), 'rss')
+  await scenario.start({}, { wrapper: ['/usr/bin/time', '-f', '%M', '-o', log] }).result
+  return Number(readFileSync(log, 'utf8').trim())
+}
+
+function distBytes(): { total: number; files: Record<string, number> } {
+  const files: Record<string, number> = {}
+  for (const name of readdirSync(join(repoRoot, 'dist'))) files[name] = statSync(join(repoRoot, 'dist', name)).size
+  return { total: Object.values(files).reduce((a, b) => a + b, 0), files }
+}
+
+async function loadedChunks(scenario: Scenario): Promise<string[]> {
+  const log = join(mkdtempSync(join(tmpdir(), 'bench-')), 'chunks')
+  writeFileSync(log, '')
+  await scenario.run(
+    {},
+    { env: { NODE_OPTIONS: `--import=${join(repoRoot, 'scripts/bench/loaded-chunks.mjs')}`, BENCH_CHUNK_LOG: log } }
+  )
+  return [
+    ...new Set(
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map(url => url.replace(/^.*\/dist\//, ''))
+    )
+  ]
+}
+
+const scenario = await startScenario()
+try {
+  console.log(`Measuring ${runs} runs each on Node ${process.version} …`)
+  const floorMs = await medianOf(runs, () => wallMs(node, ['-e', '0']))
+  const actionMs = await medianOf(runs, () => actionWallMs(scenario))
+  const curlMs = await medianOf(runs, () => curlRecipeMs(scenario))
+
+  // Requests of one submission, counted by the fake on a fresh server.
+  const counting = await startScenario()
+  await counting.run()
+  const requests: Record<string, number> = {}
+  for (const request of counting.fake.requests) requests[request.route] = (requests[request.route] ?? 0) + 1
+  const connections = counting.fake.connections
+  const chunks = await loadedChunks(counting)
+  await counting.fake.close()
+
+  // A job that ends between two reads, so the delay in noticing it is a real one.
+  const wait = await simulateWait(3607, 30_000)
+  const dist = distBytes()
+  const memoryKb = await peakMemoryKb(scenario)
+
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    runs,
+    submission: {
+      nodeFloorMs: round(floorMs),
+      actionMs: round(actionMs),
+      curlRecipeMs: round(curlMs),
+      actionOverFloor: round(actionMs / floorMs, 2),
+      actionOverCurl: round(actionMs / curlMs, 2)
+    },
+    requestsPerSubmission: { ...requests, tlsConnections: connections },
+    waiting: {
+      jobSeconds: 3607,
+      pollIntervalSeconds: 30,
+      statusReads: wait.reads,
+      noticedAfterSeconds: wait.noticedAfterMs / 1000
+    },
+    bundle: { totalBytes: dist.total, files: dist.files, loadedBySubmission: chunks },
+    peakMemoryKb: memoryKb ?? null
+  }
+  const targets = [
+    ['submission ≤ 4× node -e 0', results.submission.actionOverFloor <= 4],
+    ['one token request per scope, one POST', (requests['token'] ?? 0) === 1 && (requests['submit'] ?? 0) === 1],
+    ['≤ 130 status reads per job-hour at 30s', wait.reads <= 130],
+    ['end noticed within one poll-interval', wait.noticedAfterMs <= 30_000],
+    ['dist/ ≤ 2 MB', dist.total <= 2 * 1024 * 1024],
+    ['a plain submission loads index.js only', chunks.length === 1 && chunks[0] === 'index.js']
+  ] as const
+
+  console.log('')
+  console.log('| measure | value |')
+  console.log('|---|---|')
+  console.log(`| \`node -e 0\` (floor), median | ${results.submission.nodeFloorMs} ms |`)
+  console.log(`| action submission (\`node dist/index.js\`), median | ${results.submission.actionMs} ms |`)
+  console.log(`| curl recipe (token + POST), median | ${results.submission.curlRecipeMs} ms |`)
+  console.log(`| action / node -e 0 | ${results.submission.actionOverFloor}× |`)
+  console.log(`| action / curl recipe | ${results.submission.actionOverCurl}× |`)
+  for (const [route, count] of Object.entries(results.requestsPerSubmission))
+    console.log(`| requests: ${route} | ${count} |`)
+  console.log(`| status reads, 1 h job at poll-interval 30s | ${wait.reads} |`)
+  console.log(`| end of job noticed after | ${wait.noticedAfterMs / 1000} s |`)
+  console.log(`| dist/ total | ${(dist.total / 1024).toFixed(0)} KiB |`)
+  console.log(`| dist/ files a plain submission loads | ${chunks.join(', ')} |`)
+  console.log(
+    `| peak memory of one submission | ${memoryKb === undefined ? 'n/a (no /usr/bin/time)' : `${(memoryKb / 1024).toFixed(0)} MiB`} |`
+  )
+  console.log('')
+  for (const [target, met] of targets) console.log(`${met ? 'met    ' : 'NOT MET'}  ${target}`)
+
+  const folder = join(repoRoot, 'bench', 'results')
+  mkdirSync(folder, { recursive: true })
+  writeFileSync(
+    join(folder, 'latest.json'),
+    `${JSON.stringify({ ...results, targets: Object.fromEntries(targets) }, null, 2)}\n`
+  )
+  console.log(`\nwrote bench/results/latest.json`)
+} finally {
+  await scenario.fake.close()
+}
+
+function round(value: number, digits = 1): number {
+  return Number(value.toFixed(digits))
+}
