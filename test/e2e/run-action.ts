@@ -143,10 +143,14 @@ export function runAction(options: RunOptions): Promise<ActionResult> {
   return startAction(options).result
 }
 
+/** What the runner gives for `${{ github.token }}`: the workflow's token, which the fake GitHub API accepts. */
+export const workflowToken = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'
+
 function inputVariables(inputs: Record<string, string | undefined>): Record<string, string> {
   const variables: Record<string, string> = {}
   for (const [name, spec] of Object.entries(actionYaml.inputs)) {
-    const value = inputs[name] ?? spec.default
+    // Defaults are expressions the runner evaluates; github.token is the only one action.yml uses.
+    const value = inputs[name] ?? spec.default?.replace('${{ github.token }}', workflowToken)
     if (value !== undefined) variables[`INPUT_${name.toUpperCase()}`] = value
   }
   for (const name of Object.keys(inputs)) {

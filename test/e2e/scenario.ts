@@ -5,6 +5,7 @@ import {
   findLeaks,
   runAction,
   startAction,
+  workflowToken,
   type ActionResult,
   type RunningAction,
   type RunOptions
@@ -44,6 +45,7 @@ export async function startScenario(options: FakeAzureOptions = {}, app: Partial
   // Everything that must never show: the secret, every access token, every GitHub ID token.
   const secrets = (): string[] => [
     registered.clientSecret ?? '',
+    workflowToken,
     ...fake.tokens.map(t => t.accessToken),
     ...fake.github.issued
   ]

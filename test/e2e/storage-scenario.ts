@@ -1,0 +1,85 @@
+import tls from 'node:tls'
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
+import { sharedServerCertificate } from '../fake-azure/certificate.js'
+import type { FakeAzureOptions } from '../fake-azure/server.js'
+import type { FakeApp } from '../fake-azure/entra.js'
+import { startAzurite, type Azurite } from '../storage/azurite.js'
+import { startBlobFrontEnd, type BlobFrontEnd } from '../storage/blob-front-end.js'
+import { startBlobProxy, type BlobProxy } from '../storage/blob-proxy.js'
+import { startScenario, type Scenario } from './scenario.js'
+
+// A scenario whose workspace has real blob storage: the fake Azure, Azurite behind a front end that checks data
+// roles, and the proxy that makes https://<account>.blob.core.windows.net reach them. The action runs with its
+// production URLs; only HTTPS_PROXY, NO_PROXY and GITHUB_API_URL tell it where things are.
+
+export interface StorageScenarioOptions extends FakeAzureOptions {
+  /** Azurite's basic OAuth (default true); without it Azurite refuses every bearer token. */
+  oauth?: boolean
+  /** Client ids without a Storage Blob Data role: their bearer requests get 403 AuthorizationPermissionMismatch. */
+  denyBlobClients?: string[]
+}
+
+export interface StorageScenario extends Scenario {
+  azurite: Azurite
+  blobFrontEnd: BlobFrontEnd
+  proxy: BlobProxy
+  /** The environment the action needs besides its inputs; run and start add it. */
+  env: { HTTPS_PROXY: string; NO_PROXY: string; GITHUB_API_URL: string }
+  /** Names of the blobs under `prefix` in a datastore's container (workspaceblobstore unless named), read by key. */
+  listBlobs(prefix?: string, datastore?: string): Promise<string[]>
+  close(): Promise<void>
+}
+
+/**
+ * Starts everything and creates each datastore's container on the emulator's account, as a workspace has them. The
+ * fake's certificate is trusted in this process until close(), so that tests can read storage back.
+ */
+export async function startStorageScenario(
+  options: StorageScenarioOptions = {},
+  app: Partial<FakeApp> = {}
+): Promise<StorageScenario> {
+  const { oauth, denyBlobClients, ...fakeOptions } = options
+  const certificate = await sharedServerCertificate()
+  const scenario = await startScenario(fakeOptions, app)
+  const azurite = await startAzurite({ certificate, oauth })
+  const blobFrontEnd = await startBlobFrontEnd({ azuritePort: azurite.port, certificate, denyClients: denyBlobClients })
+  const proxy = await startBlobProxy({ blobPort: blobFrontEnd.port })
+  const trusted = tls.getCACertificates('default')
+  tls.setDefaultCACertificates([...trusted, certificate.cert])
+
+  const account = new BlobServiceClient(
+    azurite.blobUrl,
+    new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey)
+  )
+  const containerOf = (name: string) => {
+    const datastore = scenario.fake.resourceManager.datastores.find(d => d.name.toLowerCase() === name.toLowerCase())
+    if (!datastore) throw new Error(`The scenario's workspace has no datastore named '${name}'`)
+    return account.getContainerClient(datastore.containerName)
+  }
+  for (const datastore of scenario.fake.resourceManager.datastores) {
+    if (datastore.accountName === azurite.accountName) await containerOf(datastore.name).createIfNotExists()
+  }
+
+  const env = { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', GITHUB_API_URL: scenario.fake.url }
+  return {
+    ...scenario,
+    azurite,
+    blobFrontEnd,
+    proxy,
+    env,
+    run: (overrides = {}, more = {}) => scenario.run(overrides, { ...more, env: { ...env, ...more.env } }),
+    start: (overrides = {}, more = {}) => scenario.start(overrides, { ...more, env: { ...env, ...more.env } }),
+    async listBlobs(prefix = '', datastore = 'workspaceblobstore') {
+      const names: string[] = []
+      for await (const blob of containerOf(datastore).listBlobsFlat({ prefix })) names.push(blob.name)
+      return names
+    },
+    async close() {
+      tls.setDefaultCACertificates(trusted)
+      await proxy.close()
+      await blobFrontEnd.close()
+      await azurite.close()
+      await scenario.fake.close()
+    }
+  }
+}
