@@ -6,6 +6,7 @@ import type { FakeApp } from '../fake-azure/entra.js'
 import { startAzurite, type Azurite } from '../storage/azurite.js'
 import { startBlobFrontEnd, type BlobFrontEnd } from '../storage/blob-front-end.js'
 import { startBlobProxy, type BlobProxy } from '../storage/blob-proxy.js'
+import { findLeaks, workflowToken } from './run-action.js'
 import { startScenario, type Scenario } from './scenario.js'
 
 // A scenario whose workspace has real blob storage: the fake Azure, Azurite behind a front end that checks data
@@ -40,10 +41,17 @@ export async function startStorageScenario(
 ): Promise<StorageScenario> {
   const { oauth, denyBlobClients, ...fakeOptions } = options
   const certificate = await sharedServerCertificate()
-  const scenario = await startScenario(fakeOptions, app)
-  const azurite = await startAzurite({ certificate, oauth })
+  // The fake GitHub API takes the token the harness gives for action.yml's `${{ github.token }}` default.
+  const fake = { githubApi: { token: workflowToken }, ...fakeOptions }
+  const [scenario, azurite] = await Promise.all([startScenario(fake, app), startAzurite({ certificate, oauth })])
   const blobFrontEnd = await startBlobFrontEnd({ azuritePort: azurite.port, certificate, denyClients: denyBlobClients })
   const proxy = await startBlobProxy({ blobPort: blobFrontEnd.port })
+  const stop = async () => {
+    await proxy.close()
+    await blobFrontEnd.close()
+    await azurite.close()
+    await scenario.fake.close()
+  }
   const trusted = tls.getCACertificates('default')
   tls.setDefaultCACertificates([...trusted, certificate.cert])
 
@@ -56,13 +64,30 @@ export async function startStorageScenario(
     if (!datastore) throw new Error(`The scenario's workspace has no datastore named '${name}'`)
     return account.getContainerClient(datastore.containerName)
   }
-  for (const datastore of scenario.fake.resourceManager.datastores) {
-    if (datastore.accountName === azurite.accountName) await containerOf(datastore.name).createIfNotExists()
+  // A failure here would otherwise leave Azurite running behind a test that never gets a scenario to close.
+  try {
+    for (const datastore of scenario.fake.resourceManager.datastores) {
+      if (datastore.accountName === azurite.accountName) await containerOf(datastore.name).createIfNotExists()
+    }
+  } catch (error) {
+    tls.setDefaultCACertificates(trusted)
+    await stop()
+    throw error
   }
 
   const env = { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', GITHUB_API_URL: scenario.fake.url }
+  // Besides the scenario's secrets: the workflow token and every datastore credential.
+  const secrets = () => [
+    ...scenario.secrets(),
+    scenario.fake.githubApi.token,
+    ...scenario.fake.resourceManager.datastores.map(({ credentials: c }) =>
+      c.credentialsType === 'AccountKey' ? c.key : c.credentialsType === 'Sas' ? c.sasToken : ''
+    )
+  ]
   return {
     ...scenario,
+    secrets,
+    leaks: result => findLeaks(result, secrets()),
     azurite,
     blobFrontEnd,
     proxy,
@@ -76,10 +101,7 @@ export async function startStorageScenario(
     },
     async close() {
       tls.setDefaultCACertificates(trusted)
-      await proxy.close()
-      await blobFrontEnd.close()
-      await azurite.close()
-      await scenario.fake.close()
+      await stop()
     }
   }
 }

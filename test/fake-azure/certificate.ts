@@ -2,8 +2,10 @@ import { generate } from 'selfsigned'
 
 // One self-signed certificate serves as both the server's certificate and the CA that clients trust
 // (NODE_EXTRA_CA_CERTS). OpenSSL only accepts a self-signed certificate as a trust anchor when it is marked as a CA,
-// hence basicConstraints cA:true next to the server-auth usages.
-export async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
+// hence basicConstraints cA:true next to the server-auth usages. The blob names let the same certificate serve the
+// storage emulator under Azure's own host names (reached through the test proxy), so the action builds its blob URLs as
+// it would in production.
+async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
   const now = Date.now()
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
     keyType: 'rsa',
@@ -20,10 +22,21 @@ export async function makeServerCertificate(): Promise<{ key: string; cert: stri
         name: 'subjectAltName',
         altNames: [
           { type: 7, ip: '127.0.0.1' },
-          { type: 2, value: 'localhost' }
+          { type: 2, value: 'localhost' },
+          { type: 2, value: '*.blob.core.windows.net' }
         ]
       }
     ]
   })
   return { key: pems.private, cert: pems.cert }
+}
+
+// Generating an RSA key takes a noticeable part of a second; one certificate serves every fake in a process, and the
+// storage emulator that tests start next to it.
+let shared: Promise<{ key: string; cert: string }> | undefined
+
+/** The certificate (and its key) every fake Azure and storage emulator in this process serves. */
+export function sharedServerCertificate(): Promise<{ key: string; cert: string }> {
+  shared ??= makeServerCertificate()
+  return shared
 }

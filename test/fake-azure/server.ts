@@ -7,11 +7,12 @@ import { dirname, join } from 'node:path'
 import { AzureCli } from './azure-cli.js'
 import { BatchEndpoint, type BatchEndpointOptions } from './batch-endpoint.js'
 import type { BatchJob } from './batch-job.js'
-import { makeServerCertificate } from './certificate.js'
+import { sharedServerCertificate } from './certificate.js'
 import { Dispatcher } from './dispatcher.js'
 import { Entra, type EntraOptions, type FakeApp, type RegisteredApp } from './entra.js'
 import type { RecordedRequest, RouteName } from './exchange.js'
 import type { Fault } from './faults.js'
+import { GitHubApi, type GitHubApiOptions } from './github-api.js'
 import { GitHubOidc, makeGitHubSigningKey, type GitHubOidcOptions, type GitHubSigningKey } from './github-oidc.js'
 import { Imds, type ManagedIdentityOptions } from './imds.js'
 import type { JobStatusScript } from './job-statuses.js'
@@ -21,7 +22,7 @@ import type { IssuedToken } from './tokens.js'
 export type FakeAzureOptions = EntraOptions &
   BatchEndpointOptions &
   ResourceManagerOptions &
-  ManagedIdentityOptions & { github?: GitHubOidcOptions }
+  ManagedIdentityOptions & { github?: GitHubOidcOptions; githubApi?: GitHubApiOptions }
 
 export interface FakeAzure {
   /** https://127.0.0.1:<port>: the authority host for @azure/identity. */
@@ -59,6 +60,8 @@ export interface FakeAzure {
   readonly resourceManager: ResourceManager
   /** GitHub's OIDC token service: what a job's ACTIONS_ID_TOKEN_REQUEST_* say, and the ID tokens handed out. */
   readonly github: GitHubOidc
+  /** GitHub's REST API (compare two commits) at `url`, for GITHUB_API_URL; it takes `githubApi.token`. */
+  readonly githubApi: GitHubApi
   /** The managed identities IMDS answers for. */
   readonly imds: Imds
   /** The accounts the fake az (installFakeAz) is signed in with. */
@@ -66,15 +69,12 @@ export interface FakeAzure {
   close(): Promise<void>
 }
 
-// Generating an RSA key takes a noticeable part of a second; one certificate and one GitHub signing key serve every
-// fake in a process.
-let certificate: Promise<{ key: string; cert: string }> | undefined
+// Generating an RSA key takes a noticeable part of a second; one GitHub signing key serves every fake in a process.
 let githubKey: Promise<GitHubSigningKey> | undefined
 
 export async function startFakeAzure(options: FakeAzureOptions = {}): Promise<FakeAzure> {
-  certificate ??= makeServerCertificate()
   githubKey ??= makeGitHubSigningKey()
-  const [{ key, cert }, signingKey] = await Promise.all([certificate, githubKey])
+  const [{ key, cert }, signingKey] = await Promise.all([sharedServerCertificate(), githubKey])
   const directory = await mkdtemp(join(tmpdir(), 'fake-azure-'))
   const caFile = join(directory, 'ca.pem')
   await writeFile(caFile, cert)
@@ -90,6 +90,7 @@ class FakeAzureServer implements FakeAzure {
   readonly batchEndpoint: BatchEndpoint
   readonly resourceManager: ResourceManager
   readonly github: GitHubOidc
+  readonly githubApi: GitHubApi
   readonly imds: Imds
   readonly azureCli: AzureCli
   connections = 0
@@ -103,6 +104,7 @@ class FakeAzureServer implements FakeAzure {
     this.caFile = caFile
     this.caCertificate = caCertificate
     this.github = new GitHubOidc(key, options.github ?? {}, () => this.url)
+    this.githubApi = new GitHubApi(() => this.github.repository, options.githubApi)
     // Entra trusts the fake GitHub's signing key, as it trusts the keys GitHub publishes for its issuer.
     this.entra = new Entra(options, kid => this.github.signingKey(kid))
     this.batchEndpoint = new BatchEndpoint(this.entra.tokens, options)
@@ -115,6 +117,7 @@ class FakeAzureServer implements FakeAzure {
       ...this.batchEndpoint.routes,
       ...this.resourceManager.routes,
       ...this.github.routes,
+      ...this.githubApi.routes,
       ...this.azureCli.routes
     ])
     this.dispatcher.attach(this.imdsServer, this.imds.routes)
