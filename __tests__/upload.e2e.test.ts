@@ -145,6 +145,20 @@ describe('changed-only', () => {
     expect(scenario.leaks(result)).toEqual([])
   })
 
+  it('scores every matched file when GitHub cannot list all the changes', async () => {
+    const { inputs, env } = await uploading()
+    const many = Array.from({ length: 300 }, (_, i) => ({ filename: `data/other/${i}.csv`, status: 'added' as const }))
+    scenario.fake.githubApi.setCompare(`${before}...${after}`, many)
+    const event = pushEvent({ before, after, forced: true, commits: [] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data/incoming', 'changed-only': 'true' },
+      { env: { ...env, GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('GitHub lists only the first 300 changed files')
+    expect(result.outputs['uploaded-files']).toBe('3')
+  })
+
   it('skips the job when nothing under input-path changed', async () => {
     const { inputs, env } = await uploading()
     const event = pushEvent({ before, after, commits: [{ modified: ['README.md'] }] })
@@ -173,6 +187,26 @@ describe('storage access', () => {
     expect(scenario.fake.requestsTo('armListDatastoreSecrets')).toHaveLength(1)
     expect((await scenario.listBlobs(prefix)).length).toBe(3)
     expect(scenario.leaks(result)).toEqual([])
+  })
+
+  it('names the role to grant when the identity may not write and the datastore has no credentials', async () => {
+    const { inputs, env } = await uploading({
+      datastores: [
+        {
+          name: 'workspaceblobstore',
+          accountName: 'devstoreaccount1',
+          containerName: 'scoring-input',
+          credentials: { credentialsType: 'None' }
+        }
+      ]
+    })
+    scenario.blobFrontEnd.denyClients.add(scenario.app.clientId.toLowerCase())
+    const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain('HTTP 403 AuthorizationPermissionMismatch')
+    expect(errorMessage(result)).toContain('Grant the identity "Storage Blob Data Contributor" on the account')
+    expect(scenario.fake.requestsTo('armListDatastoreSecrets')).toHaveLength(0)
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
   })
 
   it('fails before submitting, naming the file, when nothing may write', async () => {

@@ -67,13 +67,13 @@ async function getBlobDatastore(arm, resourceManager, workspace, name) {
             'that is (workspaceblobstore is).');
     }
     const accountName = String(properties['accountName']);
-    const protocol = String(properties['protocol'] ?? 'https');
     const endpoint = String(properties['endpoint'] ?? 'core.windows.net');
     const credentialsType = properties['credentials']?.credentialsType;
     return {
         name,
         accountName,
-        serviceUrl: `${protocol}://${accountName}.blob.${endpoint}`,
+        // The datastore's protocol (https, or wasbs for Spark) names how jobs read it; the blob service itself is https.
+        serviceUrl: `https://${accountName}.blob.${endpoint}`,
         containerName: String(properties['containerName']),
         hasCredentials: credentialsType === 'AccountKey' || credentialsType === 'Sas'
     };
@@ -286,7 +286,8 @@ async function uploadInput(settings, credential, arm, log) {
     let files = await findInputFiles(upload.inputPath, process.env['GITHUB_WORKSPACE'] || process.cwd());
     if (upload.changedOnly) {
         const changed = await changedFiles(upload.githubToken, log);
-        files = files.filter(file => changed.has(file.workspacePath));
+        if (changed)
+            files = files.filter(file => changed.has(file.workspacePath));
         if (files.length === 0) {
             return { kind: 'skipped', reason: `the ${github/* context */._.eventName} changed no file that '${upload.inputPath}' matches` };
         }
@@ -351,7 +352,9 @@ function roleHint(accountName) {
     return (`Neither the signed-in identity nor the datastore's own credentials may write to storage account ${accountName}. ` +
         'Grant the identity "Storage Blob Data Contributor" on the account, or give the datastore an account key or SAS.');
 }
-/** Repository paths the triggering push (or pull request) added or modified. */
+// GitHub's compare lists at most this many files, without saying that it stopped.
+const compareFileLimit = 300;
+/** Repository paths the triggering push (or pull request) added or modified; undefined when GitHub cannot tell. */
 async function changedFiles(token, log) {
     const { eventName, payload } = github/* context */._;
     let compare;
@@ -382,6 +385,10 @@ async function changedFiles(token, log) {
         files.push(...(response.data.files ?? []));
         if (!/rel="next"/.test(response.headers.link ?? ''))
             break;
+    }
+    if (files.length >= compareFileLimit) {
+        log.info(`GitHub lists only the first ${compareFileLimit} changed files: every file 'input-path' matches is scored.`);
+        return undefined;
     }
     return changedFilesFromCompare(files);
 }

@@ -33,13 +33,13 @@ export async function getBlobDatastore(
     )
   }
   const accountName = String(properties['accountName'])
-  const protocol = String(properties['protocol'] ?? 'https')
   const endpoint = String(properties['endpoint'] ?? 'core.windows.net')
   const credentialsType = (properties['credentials'] as { credentialsType?: unknown } | undefined)?.credentialsType
   return {
     name,
     accountName,
-    serviceUrl: `${protocol}://${accountName}.blob.${endpoint}`,
+    // The datastore's protocol (https, or wasbs for Spark) names how jobs read it; the blob service itself is https.
+    serviceUrl: `https://${accountName}.blob.${endpoint}`,
     containerName: String(properties['containerName']),
     hasCredentials: credentialsType === 'AccountKey' || credentialsType === 'Sas'
   }

@@ -32,7 +32,7 @@ export async function uploadInput(
   let files = await findInputFiles(upload.inputPath, process.env['GITHUB_WORKSPACE'] || process.cwd())
   if (upload.changedOnly) {
     const changed = await changedFiles(upload.githubToken, log)
-    files = files.filter(file => changed.has(file.workspacePath))
+    if (changed) files = files.filter(file => changed.has(file.workspacePath))
     if (files.length === 0) {
       return { kind: 'skipped', reason: `the ${context.eventName} changed no file that '${upload.inputPath}' matches` }
     }
@@ -104,8 +104,11 @@ function roleHint(accountName: string): string {
   )
 }
 
-/** Repository paths the triggering push (or pull request) added or modified. */
-async function changedFiles(token: string, log: UploadLog): Promise<Set<string>> {
+// GitHub's compare lists at most this many files, without saying that it stopped.
+const compareFileLimit = 300
+
+/** Repository paths the triggering push (or pull request) added or modified; undefined when GitHub cannot tell. */
+async function changedFiles(token: string, log: UploadLog): Promise<Set<string> | undefined> {
   const { eventName, payload } = context
   let compare: { base: string; head: string }
   if (eventName === 'push') {
@@ -131,6 +134,12 @@ async function changedFiles(token: string, log: UploadLog): Promise<Set<string>>
     })
     files.push(...(response.data.files ?? []))
     if (!/rel="next"/.test(response.headers.link ?? '')) break
+  }
+  if (files.length >= compareFileLimit) {
+    log.info(
+      `GitHub lists only the first ${compareFileLimit} changed files: every file 'input-path' matches is scored.`
+    )
+    return undefined
   }
   return changedFilesFromCompare(files)
 }
