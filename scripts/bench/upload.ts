@@ -1,0 +1,57 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startStorageScenario } from '../../test/e2e/storage-scenario.js'
+
+export interface UploadFigures {
+  case: string
+  files: number
+  bytes: number
+  seconds: number
+  mibPerSecond: number
+}
+
+/**
+ * The whole step with input-path against Azurite (in memory, on loopback, through the test proxy): sign-in,
+ * datastore lookup, upload, submission. Throughput is the bytes over the step's wall time, so it understates the
+ * upload alone.
+ */
+export async function measureUpload(name: string, files: Record<string, number>): Promise<UploadFigures> {
+  const root = mkdtempSync(join(tmpdir(), 'bench-checkout-'))
+  let bytes = 0
+  for (const [path, size] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true })
+    writeFileSync(join(root, path), Buffer.alloc(size, 0x61))
+    bytes += size
+  }
+  const scenario = await startStorageScenario()
+  try {
+    const ws = scenario.fake.batchEndpoint.workspace
+    const workspace =
+      `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
+      `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+    const started = performance.now()
+    const result = await scenario.run(
+      { 'input-uri': undefined, 'input-path': 'data', workspace, 'resource-manager-endpoint': scenario.fake.url },
+      { env: { GITHUB_WORKSPACE: root } }
+    )
+    const seconds = (performance.now() - started) / 1000
+    if (result.exitCode !== 0) throw new Error(`the upload failed during the benchmark:\n${result.stdout}`)
+    const count = Object.keys(files).length
+    return {
+      case: name,
+      files: count,
+      bytes,
+      seconds: Number(seconds.toFixed(2)),
+      mibPerSecond: Number((bytes / 1048576 / seconds).toFixed(1))
+    }
+  } finally {
+    await scenario.close()
+  }
+}
+
+export function smallFiles(count: number, size: number): Record<string, number> {
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [`data/batch-${Math.floor(i / 100)}/${i}.csv`, size])
+  )
+}
