@@ -93,13 +93,10 @@ async function getDatastoreSecret(arm, resourceManager, workspace, datastore) {
     throw new Error(`Datastore '${datastore.name}' has no account key or SAS token to upload with.`);
 }
 function datastoreError(answer, what) {
-    const said = (0,service_errors/* serviceMessage */.X)(answer.bodyText);
-    const hint = answer.status === 404
-        ? " Check 'datastore' and 'workspace'."
-        : answer.status === 403
-            ? ' The signed-in identity needs a role on the workspace such as AzureML Data Scientist.'
-            : '';
-    return new Error(`Could not ${what}: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}.${hint}`);
+    return (0,service_errors/* armRefusal */.T)(answer, what, {
+        404: "Check 'datastore' and 'workspace'.",
+        403: 'The signed-in identity needs a role on the workspace such as AzureML Data Scientist.'
+    });
 }
 
 // EXTERNAL MODULE: external "node:fs/promises"

@@ -36998,10 +36998,9 @@ async function readJobStatus(send, jobUrl, signal) {
             return { status, studioUrl: typeof studio === 'string' ? studio : undefined };
         return { error: 'Azure Resource Manager answered without a job status', permanent: false };
     }
-    const said = (0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .serviceMessage */ .X)(answer.bodyText);
     const retryAfter = Number(answer.headers['retry-after']);
     return {
-        error: `HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`,
+        error: (0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAnswer */ .O1)(answer),
         permanent: [400, 401, 403].includes(answer.status),
         ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {})
     };
@@ -37013,10 +37012,8 @@ async function cancelJob(send, jobUrl) {
         url: `${jobUrl}/cancel?api-version=${jobsApiVersion}`,
         timeoutMs: 30_000
     });
-    if (answer.status !== 200 && answer.status !== 202) {
-        const said = (0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .serviceMessage */ .X)(answer.bodyText);
-        throw new Error(`HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`);
-    }
+    if (answer.status !== 200 && answer.status !== 202)
+        throw new Error((0,_service_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .describeAnswer */ .O1)(answer));
 }
 
 
@@ -59112,13 +59109,10 @@ async function getJson(arm, url, shortName) {
     const answer = await arm({ method: 'GET', url: `${url}?api-version=${dataApiVersion}`, timeoutMs: 30_000 });
     if (answer.status === 200)
         return JSON.parse(answer.bodyText);
-    const said = (0,service_errors/* serviceMessage */.X)(answer.bodyText);
-    const hint = answer.status === 404
-        ? " Check the asset's name and version, and that 'workspace' is the workspace it is registered in."
-        : answer.status === 403
-            ? ' The signed-in identity needs a role that may read data assets, such as AzureML Data Scientist.'
-            : '';
-    throw new Error(`Could not look up data asset ${shortName}: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}.${hint}`);
+    throw (0,service_errors/* armRefusal */.T)(answer, `look up data asset ${shortName}`, {
+        404: "Check the asset's name and version, and that 'workspace' is the workspace it is registered in.",
+        403: 'The signed-in identity needs a role that may read data assets, such as AzureML Data Scientist.'
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/job-request.ts
@@ -59459,7 +59453,7 @@ async function submitJob(send, settings, provenanceTags, log) {
     const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id'] ?? 'none';
     log.debug(`HTTP ${answer.status} after ${answer.attempts} attempt(s), request id ${requestId}`);
     if (answer.status < 200 || answer.status > 299) {
-        throw new EndpointError((0,service_errors/* explainEndpointFailure */.b)(answer, { ...settings, attempts: answer.attempts }));
+        throw new EndpointError((0,service_errors/* explainEndpointFailure */.bN)(answer, { ...settings, attempts: answer.attempts }));
     }
     return (0,submitted_job/* parseSubmittedJob */.w)(answer.bodyText, answer.headers['azureml-model-deployment']);
 }
@@ -60084,9 +60078,11 @@ function maskSecretInputs() {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   X: () => (/* binding */ serviceMessage),
-/* harmony export */   b: () => (/* binding */ explainEndpointFailure)
+/* harmony export */   O1: () => (/* binding */ describeAnswer),
+/* harmony export */   T: () => (/* binding */ armRefusal),
+/* harmony export */   bN: () => (/* binding */ explainEndpointFailure)
 /* harmony export */ });
+/* unused harmony export serviceMessage */
 /* harmony import */ var _sign_in_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7040);
 /* harmony import */ var _submitted_job_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8348);
 
@@ -60145,6 +60141,16 @@ function serviceMessage(bodyText) {
         // Not JSON: some gateways answer in plain text, which is shown as it is.
     }
     return { text: (0,_submitted_job_js__WEBPACK_IMPORTED_MODULE_1__/* .excerpt */ .K)(bodyText, 800) };
+}
+/** "HTTP 404 UserError: <what the service said>", for any Azure error answer. */
+function describeAnswer(answer) {
+    const said = serviceMessage(answer.bodyText);
+    return `HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`;
+}
+/** A Resource Manager refusal of `what`, with the fix for the statuses that have one. */
+function armRefusal(answer, what, fixes) {
+    const fix = fixes[answer.status];
+    return new Error(`Could not ${what}: ${describeAnswer(answer)}.${fix ? ` ${fix}` : ''}`);
 }
 
 

@@ -1,5 +1,5 @@
 import type { SendAzureRequest } from './azure-pipeline.js'
-import { serviceMessage } from './service-errors.js'
+import { describeAnswer } from './service-errors.js'
 
 // The job as Azure Resource Manager knows it: read its status, cancel it.
 export const jobsApiVersion = '2025-12-01'
@@ -41,10 +41,9 @@ export async function readJobStatus(send: SendAzureRequest, jobUrl: string, sign
     if (typeof status === 'string') return { status, studioUrl: typeof studio === 'string' ? studio : undefined }
     return { error: 'Azure Resource Manager answered without a job status', permanent: false }
   }
-  const said = serviceMessage(answer.bodyText)
   const retryAfter = Number(answer.headers['retry-after'])
   return {
-    error: `HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`,
+    error: describeAnswer(answer),
     permanent: [400, 401, 403].includes(answer.status),
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {})
   }
@@ -57,8 +56,5 @@ export async function cancelJob(send: SendAzureRequest, jobUrl: string): Promise
     url: `${jobUrl}/cancel?api-version=${jobsApiVersion}`,
     timeoutMs: 30_000
   })
-  if (answer.status !== 200 && answer.status !== 202) {
-    const said = serviceMessage(answer.bodyText)
-    throw new Error(`HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`)
-  }
+  if (answer.status !== 200 && answer.status !== 202) throw new Error(describeAnswer(answer))
 }

@@ -1,7 +1,7 @@
 import type { SendAzureRequest } from './azure-pipeline.js'
 import { isDataAssetShortName } from './data-uri.js'
 import type { DataType, JobDefinition, JobInput } from './job-definition.js'
-import { serviceMessage } from './service-errors.js'
+import { armRefusal } from './service-errors.js'
 
 const dataApiVersion = '2025-12-01'
 
@@ -45,14 +45,8 @@ interface DataResource {
 async function getJson(arm: SendAzureRequest, url: string, shortName: string): Promise<DataResource> {
   const answer = await arm({ method: 'GET', url: `${url}?api-version=${dataApiVersion}`, timeoutMs: 30_000 })
   if (answer.status === 200) return JSON.parse(answer.bodyText) as DataResource
-  const said = serviceMessage(answer.bodyText)
-  const hint =
-    answer.status === 404
-      ? " Check the asset's name and version, and that 'workspace' is the workspace it is registered in."
-      : answer.status === 403
-        ? ' The signed-in identity needs a role that may read data assets, such as AzureML Data Scientist.'
-        : ''
-  throw new Error(
-    `Could not look up data asset ${shortName}: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}.${hint}`
-  )
+  throw armRefusal(answer, `look up data asset ${shortName}`, {
+    404: "Check the asset's name and version, and that 'workspace' is the workspace it is registered in.",
+    403: 'The signed-in identity needs a role that may read data assets, such as AzureML Data Scientist.'
+  })
 }

@@ -1,5 +1,5 @@
 import type { SendAzureRequest } from './azure-pipeline.js'
-import { serviceMessage } from './service-errors.js'
+import { armRefusal } from './service-errors.js'
 
 const apiVersion = '2025-12-01'
 
@@ -65,12 +65,8 @@ export async function getDatastoreSecret(
 }
 
 function datastoreError(answer: { status: number; bodyText: string }, what: string): Error {
-  const said = serviceMessage(answer.bodyText)
-  const hint =
-    answer.status === 404
-      ? " Check 'datastore' and 'workspace'."
-      : answer.status === 403
-        ? ' The signed-in identity needs a role on the workspace such as AzureML Data Scientist.'
-        : ''
-  return new Error(`Could not ${what}: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}.${hint}`)
+  return armRefusal(answer, what, {
+    404: "Check 'datastore' and 'workspace'.",
+    403: 'The signed-in identity needs a role on the workspace such as AzureML Data Scientist.'
+  })
 }

@@ -78,3 +78,19 @@ export function serviceMessage(bodyText: string): { code?: string; text: string 
   }
   return { text: excerpt(bodyText, 800) }
 }
+
+/** "HTTP 404 UserError: <what the service said>", for any Azure error answer. */
+export function describeAnswer(answer: { status: number; bodyText: string }): string {
+  const said = serviceMessage(answer.bodyText)
+  return `HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`
+}
+
+/** A Resource Manager refusal of `what`, with the fix for the statuses that have one. */
+export function armRefusal(
+  answer: { status: number; bodyText: string },
+  what: string,
+  fixes: Partial<Record<number, string>>
+): Error {
+  const fix = fixes[answer.status]
+  return new Error(`Could not ${what}: ${describeAnswer(answer)}.${fix ? ` ${fix}` : ''}`)
+}
