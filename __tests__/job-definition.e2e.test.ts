@@ -177,3 +177,23 @@ describe('data asset short names', () => {
     expect(scenario.fake.requests).toHaveLength(0)
   })
 })
+
+describe('dry run with input-path', () => {
+  it('says what would be uploaded and scored, and sends nothing', async () => {
+    scenario = await startScenario()
+    const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
+    const result = await scenario.run({
+      'dry-run': 'true',
+      'input-uri': undefined,
+      'input-path': 'data/incoming',
+      'upload-prefix': 'batches/7',
+      workspace
+    })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(
+      "the files 'data/incoming' matches would be uploaded to datastore workspaceblobstore under batches/7/"
+    )
+    expect(result.stdout).toContain('azureml://datastores/workspaceblobstore/paths/batches/7/')
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+})

@@ -223,3 +223,19 @@ describe('storage access', () => {
     expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
   })
 })
+
+describe('a cancelled workflow run during the upload', () => {
+  it('submits nothing', async () => {
+    const { inputs, env } = await uploading()
+    scenario.fake.fail('armGetDatastore', { delayMs: 2_000 })
+    const running = scenario.start({ ...inputs, 'input-path': 'data/incoming', wait: 'true' }, { env })
+    await running.waitForOutput(/^Uploading 3 files/)
+    running.child.kill('SIGINT')
+    const result = await running.result
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toBe(
+      'The workflow run was cancelled before the job was submitted; nothing was submitted.'
+    )
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+  })
+})

@@ -59192,6 +59192,12 @@ function describeDryRun(settings, provenanceTags) {
         '',
         JSON.stringify(JSON.parse(submission.body), null, 2)
     ];
+    if (settings.upload) {
+        const { inputPath, datastore, prefix, changedOnly } = settings.upload;
+        lines.push('', `Before sending, the files '${inputPath}' matches${changedOnly ? ' (those the push changed)' : ''} would be ` +
+            `uploaded to datastore ${datastore} under ${prefix}/, and InputData would name that folder: ` +
+            `azureml://datastores/${datastore}/paths/${prefix}/`);
+    }
     const shortNames = settings.job.inputs.filter(i => i.kind === 'data' && (0,data_uri/* isDataAssetShortName */.MN)(i.uri));
     if (shortNames.length > 0) {
         lines.push('', `Before sending, data asset short names would be replaced by their ARM ids, looked up in ${settings.workspace}: ` +
@@ -59586,6 +59592,11 @@ async function run() {
             core.setOutput('uploaded-bytes', outcome.bytes);
             core.setOutput('input-uri', outcome.inputUri);
             settings = { ...settings, job: { ...settings.job, inputs: [outcome.input] } };
+        }
+        // A run cancelled during the upload stops here: a job submitted now would only be cancelled again.
+        if (cancellation?.signal.aborted) {
+            core.setFailed('The workflow run was cancelled before the job was submitted; nothing was submitted.');
+            return;
         }
         const job = await core.group('Submit the batch scoring job', async () => {
             const submitted = await submitJob(endpoint, settings, provenance, core);

@@ -18,6 +18,15 @@ export function describeDryRun(settings: Settings, provenanceTags: Record<string
     '',
     JSON.stringify(JSON.parse(submission.body), null, 2)
   ]
+  if (settings.upload) {
+    const { inputPath, datastore, prefix, changedOnly } = settings.upload
+    lines.push(
+      '',
+      `Before sending, the files '${inputPath}' matches${changedOnly ? ' (those the push changed)' : ''} would be ` +
+        `uploaded to datastore ${datastore} under ${prefix}/, and InputData would name that folder: ` +
+        `azureml://datastores/${datastore}/paths/${prefix}/`
+    )
+  }
   const shortNames = settings.job.inputs.filter(i => i.kind === 'data' && isDataAssetShortName(i.uri))
   if (shortNames.length > 0) {
     lines.push(

@@ -81,6 +81,11 @@ export async function run(): Promise<void> {
       core.setOutput('input-uri', outcome.inputUri)
       settings = { ...settings, job: { ...settings.job, inputs: [outcome.input] } }
     }
+    // A run cancelled during the upload stops here: a job submitted now would only be cancelled again.
+    if (cancellation?.signal.aborted) {
+      core.setFailed('The workflow run was cancelled before the job was submitted; nothing was submitted.')
+      return
+    }
     const job = await core.group('Submit the batch scoring job', async () => {
       const submitted = await submitJob(endpoint, settings, provenance, core)
       core.info(`Job ${submitted.name} is ${submitted.status}${submitted.studioUrl ? `: ${submitted.studioUrl}` : ''}`)
