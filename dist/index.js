@@ -59072,6 +59072,8 @@ function sendAzureLogToDebug(debug) {
     esm/* AzureLogger */.i2.log = (...args) => debug((0,external_node_util_.format)(...args).trimEnd());
 }
 
+// EXTERNAL MODULE: ./src/azure-pipeline.ts + 1 modules
+var azure_pipeline = __nccwpck_require__(2915);
 // EXTERNAL MODULE: ./src/data-uri.ts
 var data_uri = __nccwpck_require__(60);
 // EXTERNAL MODULE: ./src/service-errors.ts
@@ -59208,30 +59210,57 @@ function describeDryRun(settings, provenanceTags) {
     return lines.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/provenance.ts
-/** Tags that lead from a job in Azure ML studio back to the workflow run that started it. */
-function provenanceTags(run) {
-    const tags = {
-        'github.repository': run.repository,
-        'github.workflow': run.workflow,
-        'github.run_id': String(run.runId),
-        'github.run_attempt': String(run.runAttempt),
-        'github.sha': run.sha,
-        'github.ref': run.ref
-    };
-    if (run.repository && run.runId)
-        tags['github.run_url'] = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
-    return Object.fromEntries(Object.entries(tags).filter(([, value]) => value !== '' && value !== '0' && value !== 'NaN'));
+// EXTERNAL MODULE: ./src/duration.ts
+var duration = __nccwpck_require__(7607);
+;// CONCATENATED MODULE: ./src/follow-report.ts
+
+/** How the step ends after following a job, and what it tells the user. Pure. */
+function reportFollowResult(result, jobName, settings) {
+    const logs = result.studioUrl ? ` Its logs: ${result.studioUrl}` : '';
+    switch (result.outcome) {
+        case 'finished': {
+            const took = (0,duration/* formatDuration */.a)(result.durationMs);
+            if (result.status === 'Completed')
+                return { level: 'info', message: `Job ${jobName} Completed after ${took}.` };
+            return {
+                level: settings.follow.failOnJobFailure ? 'error' : 'warning',
+                message: `Job ${jobName} ended ${result.status} after ${took}.${logs}`
+            };
+        }
+        case 'timed-out': {
+            const limit = (0,duration/* formatDuration */.a)(settings.follow.waitTimeoutMs);
+            const base = `Job ${jobName} did not finish within wait-timeout (${limit}); its last status was ${result.status}.`;
+            return {
+                level: 'error',
+                message: `${base} ${cancelSentence(result.cancel, jobName, 'cancel-on-timeout')}${logs}`
+            };
+        }
+        case 'interrupted':
+            return {
+                level: 'error',
+                message: `The workflow run was cancelled while waiting for job ${jobName}. ${cancelSentence(result.cancel, jobName, 'cancel-on-workflow-cancel')}`
+            };
+        case 'unreadable':
+            return {
+                level: 'error',
+                message: `Could not read the status of job ${jobName} through Azure Resource Manager: ${result.error}. ` +
+                    `Check 'resource-manager-endpoint' and that the service principal may read jobs in the workspace ` +
+                    `(AzureML Data Scientist allows it). The job itself keeps running.${logs}`
+            };
+    }
+}
+function cancelSentence(cancel, jobName, input) {
+    if (cancel.requested)
+        return `The Azure job ${jobName} was cancelled.`;
+    if (cancel.error)
+        return `Cancelling the Azure job failed (${cancel.error}); it may still be running.`;
+    return `The Azure job is left running, as ${input} is false.`;
 }
 
-// EXTERNAL MODULE: ./src/azure-pipeline.ts + 1 modules
-var azure_pipeline = __nccwpck_require__(2915);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 // EXTERNAL MODULE: ./src/arm-job.ts
 var arm_job = __nccwpck_require__(1947);
-// EXTERNAL MODULE: ./src/duration.ts
-var duration = __nccwpck_require__(7607);
 // EXTERNAL MODULE: ./src/job-status.ts
 var job_status = __nccwpck_require__(2163);
 ;// CONCATENATED MODULE: ./src/poll-job.ts
@@ -59364,53 +59393,24 @@ async function requestCancel(arm, jobUrl, jobName, log) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/follow-report.ts
-
-/** How the step ends after following a job, and what it tells the user. Pure. */
-function reportFollowResult(result, jobName, settings) {
-    const logs = result.studioUrl ? ` Its logs: ${result.studioUrl}` : '';
-    switch (result.outcome) {
-        case 'finished': {
-            const took = (0,duration/* formatDuration */.a)(result.durationMs);
-            if (result.status === 'Completed')
-                return { level: 'info', message: `Job ${jobName} Completed after ${took}.` };
-            return {
-                level: settings.follow.failOnJobFailure ? 'error' : 'warning',
-                message: `Job ${jobName} ended ${result.status} after ${took}.${logs}`
-            };
-        }
-        case 'timed-out': {
-            const limit = (0,duration/* formatDuration */.a)(settings.follow.waitTimeoutMs);
-            const base = `Job ${jobName} did not finish within wait-timeout (${limit}); its last status was ${result.status}.`;
-            return {
-                level: 'error',
-                message: `${base} ${cancelSentence(result.cancel, jobName, 'cancel-on-timeout')}${logs}`
-            };
-        }
-        case 'interrupted':
-            return {
-                level: 'error',
-                message: `The workflow run was cancelled while waiting for job ${jobName}. ${cancelSentence(result.cancel, jobName, 'cancel-on-workflow-cancel')}`
-            };
-        case 'unreadable':
-            return {
-                level: 'error',
-                message: `Could not read the status of job ${jobName} through Azure Resource Manager: ${result.error}. ` +
-                    `Check 'resource-manager-endpoint' and that the service principal may read jobs in the workspace ` +
-                    `(AzureML Data Scientist allows it). The job itself keeps running.${logs}`
-            };
-    }
-}
-function cancelSentence(cancel, jobName, input) {
-    if (cancel.requested)
-        return `The Azure job ${jobName} was cancelled.`;
-    if (cancel.error)
-        return `Cancelling the Azure job failed (${cancel.error}); it may still be running.`;
-    return `The Azure job is left running, as ${input} is false.`;
-}
-
 // EXTERNAL MODULE: ./src/prepare.ts + 3 modules
 var prepare = __nccwpck_require__(9784);
+;// CONCATENATED MODULE: ./src/provenance.ts
+/** Tags that lead from a job in Azure ML studio back to the workflow run that started it. */
+function provenanceTags(run) {
+    const tags = {
+        'github.repository': run.repository,
+        'github.workflow': run.workflow,
+        'github.run_id': String(run.runId),
+        'github.run_attempt': String(run.runAttempt),
+        'github.sha': run.sha,
+        'github.ref': run.ref
+    };
+    if (run.repository && run.runId)
+        tags['github.run_url'] = `${run.serverUrl}/${run.repository}/actions/runs/${run.runId}`;
+    return Object.fromEntries(Object.entries(tags).filter(([, value]) => value !== '' && value !== '0' && value !== 'NaN'));
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: ./node_modules/@azure/core-rest-pipeline/dist/esm/index.js + 83 modules
@@ -59572,26 +59572,11 @@ async function run() {
             const job = await core.group('Look up data assets', () => resolveDataAssets(settings.job, workspace, settings.resourceManager, arm, message => core.info(message)));
             settings = { ...settings, job };
         }
-        const { upload } = settings;
-        if (upload && workspace) {
-            // Loaded only for input-path: the upload path brings the storage SDK and the GitHub API client.
-            const { uploadInput } = await Promise.all(/* import() */[__nccwpck_require__.e(424), __nccwpck_require__.e(784)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8784));
-            const outcome = await core.group('Upload the input files', () => uploadInput({ ...settings, upload, workspace }, credential, arm, {
-                info: message => core.info(message),
-                mask: secret => core.setSecret(secret)
-            }));
-            if (outcome.kind === 'skipped') {
-                core.info(`Nothing to score: ${outcome.reason}. No job was submitted.`);
-                core.setOutput('status', 'Skipped');
-                core.setOutput('uploaded-files', 0);
-                core.setOutput('uploaded-bytes', 0);
-                await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${outcome.reason}.\n`);
+        if (settings.upload) {
+            const uploaded = await uploadStep(settings, credential, arm);
+            if (!uploaded)
                 return;
-            }
-            core.setOutput('uploaded-files', outcome.files);
-            core.setOutput('uploaded-bytes', outcome.bytes);
-            core.setOutput('input-uri', outcome.inputUri);
-            settings = { ...settings, job: { ...settings.job, inputs: [outcome.input] } };
+            settings = uploaded;
         }
         // A run cancelled during the upload stops here: a job submitted now would only be cancelled again.
         if (cancellation?.signal.aborted) {
@@ -59636,6 +59621,30 @@ function runContext() {
         ref: env['GITHUB_REF'] ?? '',
         serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com'
     };
+}
+/** input-path: the files go up to the datastore and become the job's input; undefined when nothing changed. */
+async function uploadStep(settings, credential, arm) {
+    const { upload, workspace } = settings;
+    if (!upload || !workspace)
+        return settings;
+    // Loaded only for input-path: the upload path brings the storage SDK and the GitHub API client.
+    const { uploadInput } = await Promise.all(/* import() */[__nccwpck_require__.e(424), __nccwpck_require__.e(784)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8784));
+    const outcome = await core.group('Upload the input files', () => uploadInput({ ...settings, upload, workspace }, credential, arm, {
+        info: message => core.info(message),
+        mask: secret => core.setSecret(secret)
+    }));
+    if (outcome.kind === 'skipped') {
+        core.info(`Nothing to score: ${outcome.reason}. No job was submitted.`);
+        core.setOutput('status', 'Skipped');
+        core.setOutput('uploaded-files', 0);
+        core.setOutput('uploaded-bytes', 0);
+        await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${outcome.reason}.\n`);
+        return undefined;
+    }
+    core.setOutput('uploaded-files', outcome.files);
+    core.setOutput('uploaded-bytes', outcome.bytes);
+    core.setOutput('input-uri', outcome.inputUri);
+    return { ...settings, job: { ...settings.job, inputs: [outcome.input] } };
 }
 async function endStep(result, job, settings) {
     core.setOutput('status', result.status);

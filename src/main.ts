@@ -1,19 +1,20 @@
 import * as core from '@actions/core'
+import type { TokenCredential } from '@azure/identity'
 import { sendAzureLogToDebug } from './azure-debug-log.js'
+import { createAzureClient, type SendAzureRequest } from './azure-pipeline.js'
 import { resolveDataAssets } from './data-assets.js'
 import { isDataAssetShortName } from './data-uri.js'
 import { describeDryRun } from './dry-run.js'
-import { provenanceTags, type RunContext } from './provenance.js'
-import { createAzureClient } from './azure-pipeline.js'
-import { followJob, type FollowResult } from './follow.js'
 import { reportFollowResult } from './follow-report.js'
-import type { RetryLimits } from './retry.js'
+import { followJob, type FollowResult } from './follow.js'
 import { prepare } from './prepare.js'
+import { provenanceTags, type RunContext } from './provenance.js'
+import type { RetryLimits } from './retry.js'
 import type { Settings } from './settings.js'
 import { describeSignIn } from './sign-in.js'
 import { submitJob, submitRetryLimits } from './submit.js'
-import { summaryMarkdown } from './summary.js'
 import type { SubmittedJob } from './submitted-job.js'
+import { summaryMarkdown } from './summary.js'
 import { watchWorkflowCancellation } from './workflow-cancellation.js'
 
 // A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
@@ -58,28 +59,10 @@ export async function run(): Promise<void> {
       )
       settings = { ...settings, job }
     }
-    const { upload } = settings
-    if (upload && workspace) {
-      // Loaded only for input-path: the upload path brings the storage SDK and the GitHub API client.
-      const { uploadInput } = await import('./upload-input.js')
-      const outcome = await core.group('Upload the input files', () =>
-        uploadInput({ ...settings, upload, workspace }, credential, arm, {
-          info: message => core.info(message),
-          mask: secret => core.setSecret(secret)
-        })
-      )
-      if (outcome.kind === 'skipped') {
-        core.info(`Nothing to score: ${outcome.reason}. No job was submitted.`)
-        core.setOutput('status', 'Skipped')
-        core.setOutput('uploaded-files', 0)
-        core.setOutput('uploaded-bytes', 0)
-        await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${outcome.reason}.\n`)
-        return
-      }
-      core.setOutput('uploaded-files', outcome.files)
-      core.setOutput('uploaded-bytes', outcome.bytes)
-      core.setOutput('input-uri', outcome.inputUri)
-      settings = { ...settings, job: { ...settings.job, inputs: [outcome.input] } }
+    if (settings.upload) {
+      const uploaded = await uploadStep(settings, credential, arm)
+      if (!uploaded) return
+      settings = uploaded
     }
     // A run cancelled during the upload stops here: a job submitted now would only be cancelled again.
     if (cancellation?.signal.aborted) {
@@ -124,6 +107,32 @@ function runContext(): RunContext {
     ref: env['GITHUB_REF'] ?? '',
     serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com'
   }
+}
+
+/** input-path: the files go up to the datastore and become the job's input; undefined when nothing changed. */
+async function uploadStep(settings: Settings, credential: TokenCredential, arm: SendAzureRequest) {
+  const { upload, workspace } = settings
+  if (!upload || !workspace) return settings
+  // Loaded only for input-path: the upload path brings the storage SDK and the GitHub API client.
+  const { uploadInput } = await import('./upload-input.js')
+  const outcome = await core.group('Upload the input files', () =>
+    uploadInput({ ...settings, upload, workspace }, credential, arm, {
+      info: message => core.info(message),
+      mask: secret => core.setSecret(secret)
+    })
+  )
+  if (outcome.kind === 'skipped') {
+    core.info(`Nothing to score: ${outcome.reason}. No job was submitted.`)
+    core.setOutput('status', 'Skipped')
+    core.setOutput('uploaded-files', 0)
+    core.setOutput('uploaded-bytes', 0)
+    await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${outcome.reason}.\n`)
+    return undefined
+  }
+  core.setOutput('uploaded-files', outcome.files)
+  core.setOutput('uploaded-bytes', outcome.bytes)
+  core.setOutput('input-uri', outcome.inputUri)
+  return { ...settings, job: { ...settings.job, inputs: [outcome.input] } }
 }
 
 async function endStep(result: FollowResult, job: SubmittedJob, settings: Settings): Promise<void> {
