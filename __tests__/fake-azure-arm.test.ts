@@ -1,7 +1,6 @@
 // The fake's Azure Resource Manager Jobs API against the real @azure/identity and @azure/core-rest-pipeline over real
 // TLS: proves that following and cancelling a job behaves like ARM before any of the action's code relies on it.
 import { randomUUID } from 'node:crypto'
-import { request as httpsRequest } from 'node:https'
 import { setTimeout as sleep } from 'node:timers/promises'
 import tls from 'node:tls'
 import { ClientSecretCredential } from '@azure/identity'
@@ -11,6 +10,7 @@ import {
   createPipelineFromOptions,
   createPipelineRequest
 } from '@azure/core-rest-pipeline'
+import { send, type Answer } from '../test/fake-azure/raw-request.js'
 import { startFakeAzure, type FakeAzure } from '../test/fake-azure/server.js'
 
 const app = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: 'Qx8~s3cret' }
@@ -18,12 +18,6 @@ const deniedApp = { tenantId: app.tenantId, clientId: randomUUID(), clientSecret
 const mlScope = 'https://ml.azure.com/.default'
 const armScope = 'https://management.azure.com/.default'
 const apiVersion = '2025-12-01'
-
-interface Answer {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
 
 interface ArmJob {
   id: string
@@ -47,23 +41,6 @@ interface SubmittedJob {
   id: string
   name: string
   properties: { name: string; interactionEndpoints: { Studio: { endpoint: string } } }
-}
-
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<Answer>((resolve, reject) => {
-    const request = httpsRequest(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers, agent: false },
-      response => {
-        let body = ''
-        response.setEncoding('utf8')
-        response.on('data', (chunk: string) => (body += chunk))
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
-      }
-    )
-    request.on('error', reject)
-    request.end(options.body)
-  })
 }
 
 function credential(fake: FakeAzure, who: { tenantId: string; clientId: string; clientSecret: string } = app) {

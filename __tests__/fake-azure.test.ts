@@ -2,10 +2,10 @@
 // end-to-end tests rely on behaves like Azure before any of the action's code is involved.
 import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { request as httpsRequest } from 'node:https'
 import tls from 'node:tls'
 import { promisify } from 'node:util'
 import { ClientSecretCredential } from '@azure/identity'
+import { send } from '../test/fake-azure/raw-request.js'
 import { startFakeAzure, type FakeAzure } from '../test/fake-azure/server.js'
 
 const app = {
@@ -26,30 +26,6 @@ interface JobResource {
     interactionEndpoints: { Studio: { endpoint: string } }
     inputData: Record<string, unknown>
   }
-}
-
-interface Answer {
-  status: number
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-/** One request over its own connection, so that a reset on one cannot disturb the next. */
-function send(url: string, options: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  return new Promise<Answer>((resolve, reject) => {
-    const request = httpsRequest(
-      url,
-      { method: options.method ?? 'GET', headers: options.headers, agent: false },
-      response => {
-        let body = ''
-        response.setEncoding('utf8')
-        response.on('data', (chunk: string) => (body += chunk))
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }))
-      }
-    )
-    request.on('error', reject)
-    request.end(options.body)
-  })
 }
 
 function credential(

@@ -1,4 +1,5 @@
 // The whole job definition, end to end: dist/index.js against the fake Azure.
+import { harnessProvenanceTags } from '../test/e2e/run-action.js'
 import { startScenario, type Scenario } from '../test/e2e/scenario.js'
 
 let scenario: Scenario
@@ -51,16 +52,7 @@ describe('the job definition', () => {
         loggingLevel: 'Debug',
         name: 'scores for push 0123456',
         properties: { experimentName: 'heart-scoring' },
-        tags: {
-          'github.repository': 'contoso/heart-data',
-          'github.workflow': 'score',
-          'github.run_id': '4242',
-          'github.run_attempt': '1',
-          'github.sha': '0123456789abcdef0123456789abcdef01234567',
-          'github.ref': 'overridden-by-user',
-          'github.run_url': 'https://github.com/contoso/heart-data/actions/runs/4242',
-          team: 'ml-platform'
-        }
+        tags: { ...harnessProvenanceTags, 'github.ref': 'overridden-by-user', team: 'ml-platform' }
       }
     })
     // The display name is not the job's id: job-id stays the response's top-level name.

@@ -1,4 +1,5 @@
 // The built action (dist/index.js) run as the GitHub runner runs it, against the fake Azure over real TLS.
+import { harnessProvenanceTags } from '../test/e2e/run-action.js'
 import { errorMessage, startScenario, type Scenario } from '../test/e2e/scenario.js'
 
 let scenario: Scenario
@@ -37,15 +38,7 @@ describe('submitting a job', () => {
           input_data: { JobInputType: 'UriFolder', Uri: 'https://mystorage.blob.core.windows.net/data/heart-disease/' }
         },
         // Provenance: from the job in Studio one finds the run that started it.
-        tags: {
-          'github.repository': 'contoso/heart-data',
-          'github.workflow': 'score',
-          'github.run_id': '4242',
-          'github.run_attempt': '1',
-          'github.sha': '0123456789abcdef0123456789abcdef01234567',
-          'github.ref': 'refs/heads/main',
-          'github.run_url': 'https://github.com/contoso/heart-data/actions/runs/4242'
-        }
+        tags: harnessProvenanceTags
       }
     })
     expect(fake.requestsTo('token')).toHaveLength(1)

@@ -143,6 +143,17 @@ export function runAction(options: RunOptions): Promise<ActionResult> {
   return startAction(options).result
 }
 
+/** The tags a job submitted from a run of this harness carries (from its GITHUB_* variables). */
+export const harnessProvenanceTags = {
+  'github.repository': 'contoso/heart-data',
+  'github.workflow': 'score',
+  'github.run_id': '4242',
+  'github.run_attempt': '1',
+  'github.sha': '0123456789abcdef0123456789abcdef01234567',
+  'github.ref': 'refs/heads/main',
+  'github.run_url': 'https://github.com/contoso/heart-data/actions/runs/4242'
+}
+
 /** What the runner gives for `${{ github.token }}`: the workflow's token, which the fake GitHub API accepts. */
 export const workflowToken = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'
 
