@@ -145,6 +145,22 @@ describe('changed-only', () => {
     expect(scenario.leaks(result)).toEqual([])
   })
 
+  it('reaches the GitHub API through HTTPS_PROXY', async () => {
+    const { inputs, env } = await uploading()
+    scenario.fake.githubApi.setCompare(`${before}...${after}`, [
+      { filename: 'data/incoming/2026/11/b.csv', status: 'added' }
+    ])
+    const event = pushEvent({ before, after, forced: true, commits: [] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data/incoming', 'changed-only': 'true' },
+      { env: { ...env, ...scenario.githubApiViaProxy, GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(scenario.proxy.connects).toContain('api.github.com:443')
+    expect(scenario.fake.requestsTo('githubCompare')).toHaveLength(1)
+    expect(await scenario.listBlobs(prefix)).toEqual([`${prefix}/2026/11/b.csv`])
+  })
+
   it('scores every matched file when GitHub cannot list all the changes', async () => {
     const { inputs, env } = await uploading()
     const many = Array.from({ length: 300 }, (_, i) => ({ filename: `data/other/${i}.csv`, status: 'added' as const }))

@@ -11,8 +11,6 @@ __webpack_require__.d(__webpack_exports__, {
   uploadInput: () => (/* binding */ uploadInput)
 });
 
-// EXTERNAL MODULE: ./node_modules/@actions/github/lib/github.js + 22 modules
-var github = __webpack_require__(2413);
 ;// CONCATENATED MODULE: ./src/changed-files.ts
 // Which files a push added or modified. The push payload lists them, but not always completely: it carries at most
 // 20 commits, and a forced push or a new branch does not describe what changed against what came before. Then the
@@ -210,6 +208,8 @@ class ProgressReporter {
     }
 }
 
+// EXTERNAL MODULE: ./src/undici-on-demand.ts
+var undici_on_demand = __webpack_require__(3113);
 ;// CONCATENATED MODULE: ./src/upload.ts
 
 // Files above this go up in blocks (several requests each, in parallel), each block retried on its own.
@@ -282,11 +282,11 @@ async function uploadInput(settings, credential, arm, log) {
     const { upload, workspace } = settings;
     let files = await findInputFiles(upload.inputPath, process.env['GITHUB_WORKSPACE'] || process.cwd());
     if (upload.changedOnly) {
-        const changed = await changedFiles(upload.githubToken, log);
+        const { event, changed } = await changedFiles(upload.githubToken, log);
         if (changed)
             files = files.filter(file => changed.has(file.workspacePath));
         if (files.length === 0) {
-            return { kind: 'skipped', reason: `the ${github/* context */._.eventName} changed no file that '${upload.inputPath}' matches` };
+            return { kind: 'skipped', reason: `the ${event} changed no file that '${upload.inputPath}' matches` };
         }
     }
     log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`);
@@ -353,28 +353,32 @@ function roleHint(accountName) {
 const compareFileLimit = 300;
 /** Repository paths the triggering push (or pull request) added or modified; undefined when GitHub cannot tell. */
 async function changedFiles(token, log) {
-    const { eventName, payload } = github/* context */._;
+    // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
+    // the chunk the bundle keeps it in (see undici-on-demand.ts).
+    await (0,undici_on_demand.loadUndici)();
+    const { context, getOctokit } = await __webpack_require__.e(/* import() */ 413).then(__webpack_require__.bind(__webpack_require__, 2413));
+    const { eventName: event, payload } = context;
     let compare;
-    if (eventName === 'push') {
+    if (event === 'push') {
         const fromPush = changedFilesFromPush(payload);
         if ('files' in fromPush)
-            return fromPush.files;
+            return { event, changed: fromPush.files };
         log.info(`Asking GitHub which files changed: ${fromPush.why}.`);
         compare = fromPush.compare;
     }
-    else if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+    else if (event === 'pull_request' || event === 'pull_request_target') {
         const pr = payload.pull_request;
         compare = { base: pr.base.sha, head: pr.head.sha };
     }
     else {
-        throw new Error(`changed-only needs a push or pull_request event; this run was started by ${eventName}.`);
+        throw new Error(`changed-only needs a push or pull_request event; this run was started by ${event}.`);
     }
-    const octokit = (0,github/* getOctokit */.Q)(token);
+    const octokit = getOctokit(token);
     const files = [];
     // GitHub pages a comparison; 30 pages of 100 covers its own limit of 3000 files.
     for (let page = 1; page <= 30; page++) {
         const response = await octokit.rest.repos.compareCommitsWithBasehead({
-            ...github/* context */._.repo,
+            ...context.repo,
             basehead: `${compare.base}...${compare.head}`,
             per_page: 100,
             page
@@ -385,9 +389,9 @@ async function changedFiles(token, log) {
     }
     if (files.length >= compareFileLimit) {
         log.info(`GitHub lists only the first ${compareFileLimit} changed files: every file 'input-path' matches is scored.`);
-        return undefined;
+        return { event };
     }
-    return changedFilesFromCompare(files);
+    return { event, changed: changedFilesFromCompare(files) };
 }
 
 

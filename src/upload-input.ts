@@ -1,5 +1,4 @@
 import type { TokenCredential } from '@azure/identity'
-import { context, getOctokit } from '@actions/github'
 import type { SendAzureRequest } from './azure-pipeline.js'
 import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type PushPayload } from './changed-files.js'
 import { getBlobDatastore, getDatastoreSecret } from './datastore.js'
@@ -7,6 +6,7 @@ import type { JobInput } from './job-definition.js'
 import { findInputFiles, type LocalFile } from './local-files.js'
 import { ProgressReporter } from './progress.js'
 import type { Settings, UploadSettings } from './settings.js'
+import { loadUndici } from './undici-on-demand.js'
 import { describeUpload, uploadFiles, UploadError } from './upload.js'
 
 export type UploadOutcome =
@@ -31,10 +31,10 @@ export async function uploadInput(
   const { upload, workspace } = settings
   let files = await findInputFiles(upload.inputPath, process.env['GITHUB_WORKSPACE'] || process.cwd())
   if (upload.changedOnly) {
-    const changed = await changedFiles(upload.githubToken, log)
+    const { event, changed } = await changedFiles(upload.githubToken, log)
     if (changed) files = files.filter(file => changed.has(file.workspacePath))
     if (files.length === 0) {
-      return { kind: 'skipped', reason: `the ${context.eventName} changed no file that '${upload.inputPath}' matches` }
+      return { kind: 'skipped', reason: `the ${event} changed no file that '${upload.inputPath}' matches` }
     }
   }
   log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`)
@@ -108,19 +108,23 @@ function roleHint(accountName: string): string {
 const compareFileLimit = 300
 
 /** Repository paths the triggering push (or pull request) added or modified; undefined when GitHub cannot tell. */
-async function changedFiles(token: string, log: UploadLog): Promise<Set<string> | undefined> {
-  const { eventName, payload } = context
+async function changedFiles(token: string, log: UploadLog): Promise<{ event: string; changed?: Set<string> }> {
+  // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
+  // the chunk the bundle keeps it in (see undici-on-demand.ts).
+  await loadUndici()
+  const { context, getOctokit } = await import('@actions/github')
+  const { eventName: event, payload } = context
   let compare: { base: string; head: string }
-  if (eventName === 'push') {
+  if (event === 'push') {
     const fromPush = changedFilesFromPush(payload as PushPayload)
-    if ('files' in fromPush) return fromPush.files
+    if ('files' in fromPush) return { event, changed: fromPush.files }
     log.info(`Asking GitHub which files changed: ${fromPush.why}.`)
     compare = fromPush.compare
-  } else if (eventName === 'pull_request' || eventName === 'pull_request_target') {
+  } else if (event === 'pull_request' || event === 'pull_request_target') {
     const pr = payload.pull_request as unknown as { base: { sha: string }; head: { sha: string } }
     compare = { base: pr.base.sha, head: pr.head.sha }
   } else {
-    throw new Error(`changed-only needs a push or pull_request event; this run was started by ${eventName}.`)
+    throw new Error(`changed-only needs a push or pull_request event; this run was started by ${event}.`)
   }
   const octokit = getOctokit(token)
   const files: ComparedFile[] = []
@@ -139,7 +143,7 @@ async function changedFiles(token: string, log: UploadLog): Promise<Set<string> 
     log.info(
       `GitHub lists only the first ${compareFileLimit} changed files: every file 'input-path' matches is scored.`
     )
-    return undefined
+    return { event }
   }
-  return changedFilesFromCompare(files)
+  return { event, changed: changedFilesFromCompare(files) }
 }

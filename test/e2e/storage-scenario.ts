@@ -26,6 +26,8 @@ export interface StorageScenario extends Scenario {
   proxy: BlobProxy
   /** The environment the action needs besides its inputs; run and start add it. */
   env: { HTTPS_PROXY: string; NO_PROXY: string; GITHUB_API_URL: string }
+  /** Overrides of `env` that send the GitHub API calls through the proxy, as a runner behind one does. */
+  githubApiViaProxy: { GITHUB_API_URL: string }
   /** Names of the blobs under `prefix` in a datastore's container (workspaceblobstore unless named), read by key. */
   listBlobs(prefix?: string, datastore?: string): Promise<string[]>
   close(): Promise<void>
@@ -45,7 +47,9 @@ export async function startStorageScenario(
   const fake = { githubApi: { token: workflowToken }, ...fakeOptions }
   const [scenario, azurite] = await Promise.all([startScenario(fake, app), startAzurite({ certificate, oauth })])
   const blobFrontEnd = await startBlobFrontEnd({ azuritePort: azurite.port, certificate, denyClients: denyBlobClients })
-  const proxy = await startBlobProxy({ blobPort: blobFrontEnd.port })
+  // api.github.com through the proxy is the fake's GitHub API (see `githubApiViaProxy`).
+  const fakePort = Number(new URL(scenario.fake.url).port)
+  const proxy = await startBlobProxy({ blobPort: blobFrontEnd.port, tunnels: { 'api.github.com:443': fakePort } })
   const stop = async () => {
     await proxy.close()
     await blobFrontEnd.close()
@@ -76,6 +80,7 @@ export async function startStorageScenario(
   }
 
   const env = { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', GITHUB_API_URL: scenario.fake.url }
+  const githubApiViaProxy = { GITHUB_API_URL: 'https://api.github.com' }
   // Besides the scenario's secrets: the workflow token and every datastore credential.
   const secrets = () => [
     ...scenario.secrets(),
@@ -92,6 +97,7 @@ export async function startStorageScenario(
     blobFrontEnd,
     proxy,
     env,
+    githubApiViaProxy,
     run: (overrides = {}, more = {}) => scenario.run(overrides, { ...more, env: { ...env, ...more.env } }),
     start: (overrides = {}, more = {}) => scenario.start(overrides, { ...more, env: { ...env, ...more.env } }),
     async listBlobs(prefix = '', datastore = 'workspaceblobstore') {

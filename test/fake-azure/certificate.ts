@@ -23,7 +23,8 @@ async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
         altNames: [
           { type: 7, ip: '127.0.0.1' },
           { type: 2, value: 'localhost' },
-          { type: 2, value: '*.blob.core.windows.net' }
+          { type: 2, value: '*.blob.core.windows.net' },
+          { type: 2, value: 'api.github.com' }
         ]
       }
     ]

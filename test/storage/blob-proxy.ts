@@ -2,13 +2,16 @@ import { createServer, type IncomingMessage } from 'node:http'
 import { connect, type AddressInfo, type Socket } from 'node:net'
 
 // An HTTP proxy (HTTPS_PROXY) that makes Azure's blob host names reach the local blob service: it tunnels a CONNECT
-// for <account>.blob.core.windows.net:443 to `blobPort` on 127.0.0.1 and refuses everything else, so the action builds
+// for <account>.blob.core.windows.net:443 to `blobPort` on 127.0.0.1, the `tunnels` it is given likewise, and refuses
+// everything else, so the action builds
 // its production URLs unchanged and still cannot reach the internet. TLS runs end to end through the tunnel, with the
 // fake's certificate, which names *.blob.core.windows.net.
 
 export interface BlobProxyOptions {
   /** Where blob traffic goes: Azurite's port, or the port of the front end that checks data roles before it. */
   blobPort: number
+  /** Other CONNECT targets (host:port) to tunnel, each to a port on 127.0.0.1: the GitHub API behind the proxy. */
+  tunnels?: Record<string, number>
 }
 
 export interface BlobProxy {
@@ -36,11 +39,12 @@ export async function startBlobProxy(options: BlobProxyOptions): Promise<BlobPro
   server.on('connect', (request: IncomingMessage, client: Socket, head: Buffer) => {
     const target = request.url ?? ''
     connects.push(target)
-    if (!blobHost.test(target)) {
+    const port = blobHost.test(target) ? options.blobPort : options.tunnels?.[target]
+    if (port === undefined) {
       client.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n')
       return
     }
-    const upstream = connect(options.blobPort, '127.0.0.1', () => {
+    const upstream = connect(port, '127.0.0.1', () => {
       client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
       if (head.length > 0) upstream.write(head)
       upstream.pipe(client)
