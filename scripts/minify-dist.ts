@@ -1,0 +1,20 @@
+// The last build step: minifies every file ncc wrote to dist/. ncc's own --minify covers only index.js, not the
+// chunks loaded on demand, and the bundle must stay within 2 MB (see README, "Performance"). Names are kept, so stack
+// traces and error names read as in the sources; licenses stay in dist/licenses.txt, which ncc writes.
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { transformSync } from 'esbuild'
+
+const dist = join(import.meta.dirname, '..', 'dist')
+for (const file of readdirSync(dist).filter(name => name.endsWith('.js'))) {
+  const path = join(dist, file)
+  const { code } = transformSync(readFileSync(path, 'utf8'), {
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    keepNames: true,
+    legalComments: 'none',
+    charset: 'utf8'
+  })
+  writeFileSync(path, code)
+}
