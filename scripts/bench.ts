@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '../test/e2e/run-action.js'
 import { startScenario, type Scenario } from '../test/e2e/scenario.js'
-import { medianOf, wallMs } from './bench/timing.js'
+import { interleavedMedians, wallMs } from './bench/timing.js'
 import { measureUpload, smallFiles } from './bench/upload.js'
 import { simulateWait } from './bench/waiting.js'
 
@@ -112,9 +112,15 @@ async function loadedChunks(scenario: Scenario): Promise<string[]> {
 const scenario = await startScenario()
 try {
   console.log(`Measuring ${runs} runs each on Node ${process.version} …`)
-  const floorMs = await medianOf(runs, () => wallMs(node, ['-e', '0']))
-  const actionMs = await medianOf(runs, () => actionWallMs(scenario))
-  const curlMs = await medianOf(runs, () => curlRecipeMs(scenario))
+  const {
+    floor: floorMs,
+    action: actionMs,
+    curl: curlMs
+  } = await interleavedMedians(runs, {
+    floor: () => wallMs(node, ['-e', '0']),
+    action: () => actionWallMs(scenario),
+    curl: () => curlRecipeMs(scenario)
+  })
 
   // Requests of one submission, counted by the fake on a fresh server.
   const counting = await startScenario()

@@ -19,10 +19,20 @@ export function median(values: number[]): number {
   return sorted.length % 2 === 1 ? at(middle) : (at(middle - 1) + at(middle)) / 2
 }
 
-/** Runs `sample` once to warm the file cache, then `runs` times; returns the median. */
-export async function medianOf(runs: number, sample: () => Promise<number>): Promise<number> {
-  await sample()
-  const samples: number[] = []
-  for (let i = 0; i < runs; i++) samples.push(await sample())
-  return median(samples)
+/**
+ * Runs each sampler once to warm the file cache, then `runs` rounds of all of them in turn; returns each one's median.
+ * Taking turns, rather than all runs of one and then of the next, lets a machine whose speed drifts (a shared one does)
+ * slow every measure alike, so that their ratios hold.
+ */
+export async function interleavedMedians<K extends string>(
+  runs: number,
+  samplers: Record<K, () => Promise<number>>
+): Promise<Record<K, number>> {
+  const entries = Object.entries(samplers) as [K, () => Promise<number>][]
+  for (const [, sample] of entries) await sample()
+  const samples = Object.fromEntries(entries.map(([name]) => [name, [] as number[]])) as Record<K, number[]>
+  for (let round = 0; round < runs; round++) {
+    for (const [name, sample] of entries) samples[name].push(await sample())
+  }
+  return Object.fromEntries(entries.map(([name]) => [name, median(samples[name])])) as Record<K, number>
 }
