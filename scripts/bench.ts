@@ -12,6 +12,7 @@ import { measureUpload, smallFiles } from './bench/upload.js'
 import { simulateWait } from './bench/waiting.js'
 
 const runs = Number(process.env['BENCH_RUNS'] ?? 10)
+const loadedBeforeFirstRequest = "require('node:https'); require('node:crypto'); require('node:zlib')"
 const node = process.execPath
 
 async function actionWallMs(scenario: Scenario, env: Record<string, string> = {}): Promise<number> {
@@ -115,11 +116,20 @@ try {
   const {
     floor: floorMs,
     action: actionMs,
-    curl: curlMs
+    curl: curlMs,
+    startUp: startUpMs,
+    https: httpsMs,
+    formData: formDataMs
   } = await interleavedMedians(runs, {
     floor: () => wallMs(node, ['-e', '0']),
     action: () => actionWallMs(scenario),
-    curl: () => curlRecipeMs(scenario)
+    curl: () => curlRecipeMs(scenario),
+    // Without inputs the action stops at input validation: what loading the bundle costs, before any request.
+    startUp: () => wallMs(node, [join(repoRoot, 'dist', 'index.js')], { PATH: process.env['PATH'] }),
+    // The Azure SDK's pipeline asks `typeof FormData` on every request, and Node then loads its fetch implementation:
+    // its cost on top of the modules the action has loaded by then.
+    https: () => wallMs(node, ['-e', loadedBeforeFirstRequest]),
+    formData: () => wallMs(node, ['-e', `${loadedBeforeFirstRequest}; typeof FormData`])
   })
 
   // Requests of one submission, counted by the fake on a fresh server.
@@ -154,7 +164,9 @@ try {
       actionMs: round(actionMs),
       curlRecipeMs: round(curlMs),
       actionOverFloor: round(actionMs / floorMs, 2),
-      actionOverCurl: round(actionMs / curlMs, 2)
+      actionOverCurl: round(actionMs / curlMs, 2),
+      startUpWithoutRequestsMs: round(startUpMs),
+      nodeFetchGlobalsMs: round(formDataMs - httpsMs)
     },
     requestsPerSubmission: { ...requests, tlsConnections: connections },
     waiting: {
@@ -185,6 +197,10 @@ try {
   console.log(`| curl recipe (token + POST), median | ${results.submission.curlRecipeMs} ms |`)
   console.log(`| action / node -e 0 | ${results.submission.actionOverFloor}× |`)
   console.log(`| action / curl recipe | ${results.submission.actionOverCurl}× |`)
+  console.log(`| start-up alone: load the bundle and validate inputs, no request, median | ${round(startUpMs)} ms |`)
+  console.log(
+    `| of a submission: Node loading its fetch globals (\`typeof FormData\`), median | ${round(formDataMs - httpsMs)} ms |`
+  )
   for (const [route, count] of Object.entries(results.requestsPerSubmission))
     console.log(`| requests: ${route} | ${count} |`)
   console.log(`| status reads, 1 h job at poll-interval 30s | ${wait.reads} |`)
