@@ -1,7 +1,7 @@
 // `npm run bench`: the figures of docs' "Performance" section, measured against the fake Azure on 127.0.0.1.
 // Prints a table and writes the same figures to bench/results/latest.json. A script, not a test: timings vary with the
 // machine, so they are reported against their targets instead of asserted.
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,15 +15,28 @@ const runs = Number(process.env['BENCH_RUNS'] ?? 10)
 const loadedBeforeFirstRequest = "require('node:https'); require('node:crypto'); require('node:zlib')"
 const node = process.execPath
 
-async function actionWallMs(scenario: Scenario, env: Record<string, string> = {}): Promise<number> {
+async function actionWallMs(scenario: Scenario, script?: string): Promise<number> {
   const started = performance.now()
-  const running = scenario.start({}, { env })
+  const running = scenario.start({}, script ? { script } : {})
   await new Promise(resolve => running.child.on('exit', resolve))
   const elapsed = performance.now() - started
   const result = await running.result
   if (result.exitCode !== 0)
     throw new Error(`the action failed during the benchmark:\n${result.stdout}${result.stderr}`)
   return elapsed
+}
+
+/** Bundles bench/minimal-submission.ts as the action is bundled; returns the script to run. */
+function buildMinimalSubmission(): string {
+  const out = mkdtempSync(join(tmpdir(), 'bench-minimal-'))
+  const bin = join(repoRoot, 'node_modules', '.bin')
+  const run = (command: string, args: string[]) => {
+    const { status, stderr } = spawnSync(join(bin, command), args, { cwd: repoRoot, encoding: 'utf8' })
+    if (status !== 0) throw new Error(`${command} failed while building the baseline:\n${stderr}`)
+  }
+  run('ncc', ['build', 'scripts/bench/minimal-submission.ts', '-o', out, '-q'])
+  run('tsx', ['scripts/minify-dist.ts', out])
+  return join(out, 'index.js')
 }
 
 /** The bare REST recipe a user could script instead: one curl for the token, one for the POST. */
@@ -110,6 +123,7 @@ async function loadedChunks(scenario: Scenario): Promise<string[]> {
   ]
 }
 
+const minimalSubmission = buildMinimalSubmission()
 const scenario = await startScenario()
 try {
   console.log(`Measuring ${runs} runs each on Node ${process.version} …`)
@@ -117,6 +131,7 @@ try {
     floor: floorMs,
     action: actionMs,
     curl: curlMs,
+    minimal: minimalMs,
     startUp: startUpMs,
     https: httpsMs,
     formData: formDataMs
@@ -124,6 +139,7 @@ try {
     floor: () => wallMs(node, ['-e', '0']),
     action: () => actionWallMs(scenario),
     curl: () => curlRecipeMs(scenario),
+    minimal: () => actionWallMs(scenario, minimalSubmission),
     // Without inputs the action stops at input validation: what loading the bundle costs, before any request.
     startUp: () => wallMs(node, [join(repoRoot, 'dist', 'index.js')], { PATH: process.env['PATH'] }),
     // The Azure SDK's pipeline asks `typeof FormData` on every request, and Node then loads its fetch implementation:
@@ -165,6 +181,8 @@ try {
       curlRecipeMs: round(curlMs),
       actionOverFloor: round(actionMs / floorMs, 2),
       actionOverCurl: round(actionMs / curlMs, 2),
+      minimalSubmissionMs: round(minimalMs),
+      minimalOverFloor: round(minimalMs / floorMs, 2),
       startUpWithoutRequestsMs: round(startUpMs),
       nodeFetchGlobalsMs: round(formDataMs - httpsMs)
     },
@@ -197,6 +215,9 @@ try {
   console.log(`| curl recipe (token + POST), median | ${results.submission.curlRecipeMs} ms |`)
   console.log(`| action / node -e 0 | ${results.submission.actionOverFloor}× |`)
   console.log(`| action / curl recipe | ${results.submission.actionOverCurl}× |`)
+  console.log(
+    `| the least a submission can be with this stack (scripts/bench/minimal-submission.ts), median | ${round(minimalMs)} ms (${round(minimalMs / floorMs, 2)}×) |`
+  )
   console.log(`| start-up alone: load the bundle and validate inputs, no request, median | ${round(startUpMs)} ms |`)
   console.log(
     `| of a submission: Node loading its fetch globals (\`typeof FormData\`), median | ${round(formDataMs - httpsMs)} ms |`

@@ -28,6 +28,8 @@ export interface RunOptions {
   workDir?: string
   /** A program to run node under, with its arguments (the benchmark's /usr/bin/time). */
   wrapper?: string[]
+  /** A script to run instead of action.yml's entry (the benchmark's baseline). */
+  script?: string
 }
 
 export interface ActionResult {
@@ -79,9 +81,10 @@ export function startAction(options: RunOptions): RunningAction {
   if (options.entry === 'post') {
     for (const [name, value] of Object.entries(readCommandFile(files.GITHUB_STATE))) env[`STATE_${name}`] = value
   }
-  const script = options.entry === 'post' ? actionYaml.runs.post : actionYaml.runs.main
-  if (!script) throw new Error(`action.yml has no ${options.entry} entry`)
-  const [command = process.execPath, ...args] = [...(options.wrapper ?? []), process.execPath, join(repoRoot, script)]
+  const entry = options.entry === 'post' ? actionYaml.runs.post : actionYaml.runs.main
+  if (!entry) throw new Error(`action.yml has no ${options.entry} entry`)
+  const script = options.script ?? join(repoRoot, entry)
+  const [command = process.execPath, ...args] = [...(options.wrapper ?? []), process.execPath, script]
   const child = spawn(command, args, {
     cwd: workDir,
     env,
