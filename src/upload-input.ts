@@ -107,7 +107,10 @@ function roleHint(accountName: string): string {
 // GitHub's compare lists at most this many files, without saying that it stopped.
 const compareFileLimit = 300
 
-/** Repository paths the triggering push (or pull request) added or modified; undefined when GitHub cannot tell. */
+/**
+ * The triggering event, and the repository paths its push (or pull request) added or modified: `changed` is undefined
+ * when GitHub cannot tell.
+ */
 async function changedFiles(token: string, log: UploadLog): Promise<{ event: string; changed?: Set<string> }> {
   // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
   // the chunk the bundle keeps it in (see undici-on-demand.ts).
