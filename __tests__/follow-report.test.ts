@@ -61,6 +61,20 @@ describe('reportFollowResult', () => {
     )
   })
 
+  it('a job that is gone fails the step and says what became of it', () => {
+    const report = reportFollowResult(
+      { outcome: 'vanished', status: 'Running', studioUrl, error: 'HTTP 404 ResourceNotFound: not found' },
+      'batchjob-1',
+      settings()
+    )
+    expect(report.level).toBe('error')
+    expect(report.message).toBe(
+      'Job batchjob-1 no longer exists: Azure Resource Manager showed it before and now answers ' +
+        '"HTTP 404 ResourceNotFound: not found". It was deleted while the action waited, or its workspace was; ' +
+        'its last status was Running.'
+    )
+  })
+
   it('an unreadable status names the role and says the job keeps running', () => {
     const report = reportFollowResult(
       { outcome: 'unreadable', status: 'Preparing', studioUrl, error: 'HTTP 403 AuthorizationFailed: denied' },

@@ -107,6 +107,25 @@ describe('waiting for the job', () => {
   })
 })
 
+describe('a job deleted while the action waits', () => {
+  it('ends the wait once Resource Manager no longer finds the job it showed, and cancels nothing', async () => {
+    const { fake } = await following({ jobStatuses: ['Running'] })
+    const notFound = {
+      status: 404,
+      body: JSON.stringify({ error: { code: 'ResourceNotFound', message: 'The job was not found.' } })
+    }
+    // The first read is answered as usual, the next two with 404.
+    fake.fail('armGetJob', { delayMs: 0 }, notFound, notFound)
+    const result = await scenario.run({ 'wait-timeout': '10m' })
+    expect(result.exitCode).toBe(1)
+    expect(fake.requestsTo('armGetJob')).toHaveLength(3)
+    expect(fake.requestsTo('armCancelJob')).toHaveLength(0)
+    expect(errorMessage(result)).toContain('no longer exists')
+    expect(errorMessage(result)).toContain('HTTP 404 ResourceNotFound')
+    expect(result.outputs['status']).toBe('Running')
+  })
+})
+
 describe('Resource Manager under load', () => {
   it('honours 429 Retry-After and keeps polling through 500s and resets', async () => {
     const { fake } = await following({ jobStatuses: ['Running', 'Running', 'Completed'] })

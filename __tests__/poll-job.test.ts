@@ -106,6 +106,31 @@ describe('pollJob', () => {
     await expect(pollJob(opts)).rejects.toThrow(StatusUnreadableError)
   })
 
+  it('waits through 404s before Resource Manager first shows the job', async () => {
+    const clock = new ManualClock()
+    const notFound = { error: 'HTTP 404 ResourceNotFound: not found', permanent: false, notFound: true }
+    const opts = options(clock, { readStatus: reads(notFound, notFound, notFound, 'Completed') })
+    expect(await pollJob(opts)).toMatchObject({ kind: 'finished', status: 'Completed' })
+  })
+
+  it('ends when a job it has shown is not found twice in a row', async () => {
+    const clock = new ManualClock()
+    const notFound = { error: 'HTTP 404 ResourceNotFound: not found', permanent: false, notFound: true }
+    const opts = options(clock, { readStatus: reads('Running', notFound, notFound) })
+    expect(await pollJob(opts)).toEqual({
+      kind: 'vanished',
+      status: 'Running',
+      error: 'HTTP 404 ResourceNotFound: not found'
+    })
+  })
+
+  it('keeps waiting after a single 404 between two reads of the job', async () => {
+    const clock = new ManualClock()
+    const notFound = { error: 'HTTP 404 ResourceNotFound: not found', permanent: false, notFound: true }
+    const opts = options(clock, { readStatus: reads('Running', notFound, 'Running', notFound, 'Completed') })
+    expect(await pollJob(opts)).toMatchObject({ kind: 'finished', status: 'Completed' })
+  })
+
   it('treats an unknown status as running and says so once', async () => {
     const clock = new ManualClock()
     const opts = options(clock, { readStatus: reads('Hibernating', 'Hibernating', 'Hibernating', 'Failed') })

@@ -18,7 +18,8 @@ export function armJobUrl(resourceManager: string, jobResourceId: string, jobNam
 }
 
 export type StatusRead =
-  { status: string; studioUrl: string | undefined } | { error: string; permanent: boolean; retryAfterMs?: number }
+  | { status: string; studioUrl: string | undefined }
+  | { error: string; permanent: boolean; retryAfterMs?: number; notFound?: boolean }
 
 /**
  * One status read. A failed read is reported, not thrown: a status that could not be read is not a failed job.
@@ -45,6 +46,7 @@ export async function readJobStatus(send: SendAzureRequest, jobUrl: string, sign
   return {
     error: describeAnswer(answer),
     permanent: [400, 401, 403].includes(answer.status),
+    ...(answer.status === 404 ? { notFound: true } : {}),
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {})
   }
 }

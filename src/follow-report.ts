@@ -41,6 +41,13 @@ export function reportFollowResult(result: FollowResult, jobName: string, settin
           `Check 'resource-manager-endpoint' and that the service principal may read jobs in the workspace ` +
           `(AzureML Data Scientist allows it). The job itself keeps running.${logs}`
       }
+    case 'vanished':
+      return {
+        level: 'error',
+        message:
+          `Job ${jobName} no longer exists: Azure Resource Manager showed it before and now answers "${result.error}". ` +
+          `It was deleted while the action waited, or its workspace was; its last status was ${result.status}.`
+      }
   }
 }
 

@@ -15,7 +15,7 @@ export interface FollowLog {
 export type FollowResult =
   | { outcome: 'finished'; status: string; studioUrl: string | undefined; durationMs: number }
   | { outcome: 'timed-out' | 'interrupted'; status: string; studioUrl: string | undefined; cancel: CancelResult }
-  | { outcome: 'unreadable'; status: string; studioUrl: string | undefined; error: string }
+  | { outcome: 'unreadable' | 'vanished'; status: string; studioUrl: string | undefined; error: string }
 
 export type CancelResult = { requested: true } | { requested: false; error?: string }
 
@@ -60,6 +60,11 @@ export async function followJob(
     return { outcome: 'unreadable', status: job.status, studioUrl: job.studioUrl, error: error.message }
   }
 
+  if (outcome.kind === 'vanished') {
+    // Nothing is left to cancel, here or in the post step.
+    state.saveFollowEnded()
+    return { outcome: 'vanished', status: outcome.status, studioUrl: job.studioUrl, error: outcome.error }
+  }
   if (outcome.kind === 'finished') {
     state.saveFollowEnded()
     return {

@@ -23,6 +23,7 @@ export type PollOutcome =
   | { kind: 'finished'; status: string; studioUrl: string | undefined; at: number }
   | { kind: 'timed-out'; status: string }
   | { kind: 'interrupted'; status: string }
+  | { kind: 'vanished'; status: string; error: string }
 
 export class StatusUnreadableError extends Error {
   override name = 'StatusUnreadableError'
@@ -36,15 +37,21 @@ export function pollDelay(pollIndex: number, pollIntervalMs: number): number {
   return Math.min(pollIntervalMs, firstPollDelayMs * 2 ** pollIndex)
 }
 
+// ARM may not know a job yet for a moment after its submission, so a 404 is waited through. Once ARM has shown the job,
+// this many 404s in a row mean it is gone (deleted, or its workspace was); one alone may be a lagging replica.
+const notFoundReadsOfAGoneJob = 2
+
 /**
- * Reads the job's status until it is final, the deadline passes or the workflow is cancelled. The wait never runs
- * past the deadline by more than one read; a status is logged once, when it changes.
+ * Reads the job's status until it is final, the deadline passes, the workflow is cancelled or the job is gone. The
+ * wait never runs past the deadline by more than one read; a status is logged once, when it changes.
  */
 export async function pollJob(options: PollOptions): Promise<PollOutcome> {
   const { clock, signal, log } = options
   let status = options.initialStatus
   let studioUrl: string | undefined
   let throttledMs = 0
+  let shown = false
+  let notFoundInARow = 0
   const unknownLogged = new Set<string>()
   for (let pollIndex = 0; ; pollIndex++) {
     const remaining = options.deadline - clock.now()
@@ -61,12 +68,16 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
     }
     if ('error' in read) {
       if (read.permanent) throw new StatusUnreadableError(read.error)
+      notFoundInARow = read.notFound ? notFoundInARow + 1 : 0
+      if (shown && notFoundInARow >= notFoundReadsOfAGoneJob) return { kind: 'vanished', status, error: read.error }
       // ARM asked for a pause: the next read waits at least that long.
       throttledMs = read.retryAfterMs ?? 0
       log(`Could not read the job's status (${read.error}); still waiting.`)
       continue
     }
     throttledMs = 0
+    shown = true
+    notFoundInARow = 0
     studioUrl = read.studioUrl ?? studioUrl
     if (read.status !== status) {
       status = read.status
