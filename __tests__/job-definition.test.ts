@@ -1,21 +1,9 @@
-import { InputError } from '../src/input-formats.js'
 import { readJobDefinition } from '../src/job-definition.js'
+import { collectingInputAccess } from '../src/settings.js'
 
 function read(inputs: Record<string, string>) {
-  const problems: string[] = []
-  const definition = readJobDefinition({
-    get: name => (inputs[name] ?? '').trim(),
-    check<T>(parse: () => T): T {
-      try {
-        return parse()
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error
-        problems.push(error.message)
-        return undefined as T
-      }
-    }
-  })
-  return { definition, problems }
+  const access = collectingInputAccess(name => inputs[name] ?? '')
+  return { definition: readJobDefinition(access), problems: access.problems }
 }
 
 const oneInput = { 'input-uri': 'https://mystorage.blob.core.windows.net/data/heart/' }

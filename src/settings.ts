@@ -3,7 +3,7 @@ import { isDataAssetShortName } from './data-uri.js'
 import { parseDuration } from './duration.js'
 import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
-import { readJobDefinition, type JobDefinition } from './job-definition.js'
+import { readJobDefinition, type InputAccess, type JobDefinition } from './job-definition.js'
 import { resolveSignIn, type SignIn } from './sign-in.js'
 
 /** Whether and how to follow the job after submitting it. */
@@ -56,22 +56,30 @@ export interface RunnerEnvironment {
   warn(message: string): void
 }
 
+/** Trimmed inputs, and a `check` that collects each InputError into `problems` instead of stopping at the first. */
+export function collectingInputAccess(read: InputReader): InputAccess & { problems: string[] } {
+  const problems: string[] = []
+  return {
+    problems,
+    get: name => read(name).trim(),
+    check<T>(parse: () => T): T {
+      try {
+        return parse()
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error
+        problems.push(error.message)
+        return undefined as T
+      }
+    }
+  }
+}
+
 /**
  * Turns the raw inputs into Settings. Every input is checked, and all problems are reported together, so a
  * workflow author fixes them in one round.
  */
 export function readSettings(read: InputReader, runner: RunnerEnvironment): Settings {
-  const problems: string[] = []
-  const get = (name: string): string => read(name).trim()
-  function check<T>(parse: () => T): T {
-    try {
-      return parse()
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error
-      problems.push(error.message)
-      return undefined as T
-    }
-  }
+  const { get, check, problems } = collectingInputAccess(read)
   function required(name: string): string {
     const value = get(name)
     if (value === '') throw new InputError(`Input '${name}' is required and was not given.`)
