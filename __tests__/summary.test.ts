@@ -1,7 +1,7 @@
-import { testRunner } from '../test/unit/runner.js'
+import { parseSubmittedJob } from '../src/job/submitted-job.js'
 import { readSettings } from '../src/settings.js'
-import { parseSubmittedJob } from '../src/submitted-job.js'
 import { summaryMarkdown } from '../src/summary.js'
+import { testRunner } from '../test/unit/runner.js'
 
 const inputs: Record<string, string> = {
   'tenant-id': 'contoso.onmicrosoft.com',

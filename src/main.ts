@@ -1,21 +1,21 @@
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
-import { sendAzureLogToDebug } from './azure-debug-log.js'
-import { createAzureClient, type SendAzureRequest } from './azure-pipeline.js'
-import { resolveDataAssets } from './data-assets.js'
-import { isDataAssetShortName } from './data-uri.js'
-import { describeDryRun } from './dry-run.js'
-import { reportFollowResult } from './follow-report.js'
-import { followJob, type FollowResult } from './follow.js'
-import { prepare } from './prepare.js'
-import { provenanceTags, type RunContext } from './provenance.js'
-import type { RetryLimits } from './retry.js'
+import { sendAzureLogToDebug } from './azure/azure-debug-log.js'
+import { createAzureClient, type SendAzureRequest } from './azure/azure-pipeline.js'
+import type { RetryLimits } from './azure/retry.js'
+import { reportFollowResult } from './follow/follow-report.js'
+import { followJob, type FollowResult } from './follow/follow.js'
+import { watchWorkflowCancellation } from './follow/workflow-cancellation.js'
+import { resolveDataAssets } from './job/data-assets.js'
+import { isDataAssetShortName } from './job/data-uri.js'
+import { describeDryRun } from './job/dry-run.js'
+import { provenanceTags, type RunContext } from './job/provenance.js'
+import { submitJob, submitRetryLimits } from './job/submit.js'
+import type { SubmittedJob } from './job/submitted-job.js'
 import type { Settings } from './settings.js'
-import { describeSignIn } from './sign-in.js'
-import { submitJob, submitRetryLimits } from './submit.js'
-import type { SubmittedJob } from './submitted-job.js'
+import { prepare } from './sign-in/prepare.js'
+import { describeSignIn } from './sign-in/sign-in.js'
 import { summaryMarkdown } from './summary.js'
-import { watchWorkflowCancellation } from './workflow-cancellation.js'
 
 // A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
 const armRetryLimits: RetryLimits = {
@@ -114,7 +114,7 @@ async function uploadStep(settings: Settings, credential: TokenCredential, arm: 
   const { upload, workspace } = settings
   if (!upload || !workspace) return settings
   // Loaded only for input-path: the upload path brings the storage SDK and the GitHub API client.
-  const { uploadInput } = await import('./upload-input.js')
+  const { uploadInput } = await import('./upload/upload-input.js')
   const outcome = await core.group('Upload the input files', () =>
     uploadInput({ ...settings, upload, workspace }, credential, arm, {
       info: message => core.info(message),

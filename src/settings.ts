@@ -1,10 +1,10 @@
-import { clouds, cloudNames, type Cloud } from './clouds.js'
-import { isDataAssetShortName } from './data-uri.js'
 import { parseDuration } from './duration.js'
 import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
-import { readJobDefinition, type InputAccess, type JobDefinition } from './job-definition.js'
-import { resolveSignIn, type SignIn } from './sign-in.js'
+import { isDataAssetShortName } from './job/data-uri.js'
+import { readJobDefinition, type InputAccess, type JobDefinition } from './job/job-definition.js'
+import { clouds, cloudNames, type Cloud } from './sign-in/clouds.js'
+import { resolveSignIn, type SignIn } from './sign-in/sign-in.js'
 
 /** Whether and how to follow the job after submitting it. */
 export interface FollowSettings {

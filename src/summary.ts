@@ -1,6 +1,6 @@
 import { formatDuration } from './duration.js'
+import type { SubmittedJob } from './job/submitted-job.js'
 import type { Settings } from './settings.js'
-import type { SubmittedJob } from './submitted-job.js'
 
 export interface SummaryRow {
   label: string

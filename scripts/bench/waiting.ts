@@ -1,8 +1,8 @@
-import type { StatusRead } from '../../src/arm-job.js'
-import { pollJob, type PollClock } from '../../src/poll-job.js'
+import type { StatusRead } from '../../src/follow/arm-job.js'
+import { pollJob, type PollClock } from '../../src/follow/poll-job.js'
 
 /**
- * An hour-long job followed by the action's own polling loop (src/poll-job.ts) on a simulated clock: how many status
+ * An hour-long job followed by the action's own polling loop (src/follow/poll-job.ts) on a simulated clock: how many status
  * reads it makes and how late it notices the end. The clock is simulated; the loop is the one the action runs.
  */
 export async function simulateWait(

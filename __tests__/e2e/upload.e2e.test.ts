@@ -1,0 +1,257 @@
+// input-path, end to end: dist/index.js uploads files of a checkout to the workspace datastore on a real blob service
+// (Azurite, reached under its production hostname through a proxy), then scores exactly those files.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
+import { errorMessage } from '../../test/e2e/scenario.js'
+import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
+
+let scenario: StorageScenario
+afterEach(async () => scenario?.close())
+
+const prefix = 'github/contoso/heart-data/4242-1'
+const checkoutFiles: Record<string, string> = {
+  'data/incoming/2026/11/a.csv': 'age,chol\n63,233\n',
+  'data/incoming/2026/11/b.csv': 'age,chol\n37,250\n',
+  'data/incoming/readme.txt': 'not data',
+  'data/archive/old.csv': 'age,chol\n41,204\n',
+  'README.md': '# heart data'
+}
+
+function checkout(): string {
+  const root = mkdtempSync(join(tmpdir(), 'checkout-'))
+  for (const [path, content] of Object.entries(checkoutFiles)) {
+    mkdirSync(join(root, path, '..'), { recursive: true })
+    writeFileSync(join(root, path), content)
+  }
+  return root
+}
+
+function pushEvent(payload: object): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'event-')), 'event.json')
+  writeFileSync(path, JSON.stringify(payload))
+  return path
+}
+
+async function uploading(options: Parameters<typeof startStorageScenario>[0] = {}) {
+  scenario = await startStorageScenario(options)
+  const ws = scenario.fake.batchEndpoint.workspace
+  const workspace =
+    `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
+    `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+  const inputs = {
+    'input-uri': undefined,
+    workspace,
+    'resource-manager-endpoint': scenario.fake.url,
+    'github-token': scenario.fake.githubApi.token
+  }
+  return { inputs, env: { GITHUB_WORKSPACE: checkout() } }
+}
+
+function submittedInput() {
+  return JSON.parse(scenario.fake.requestsTo('submit')[0]!.body).properties.InputData.input_data
+}
+
+describe('uploading files from the checkout', () => {
+  it('uploads a folder with its structure and scores exactly that folder', async () => {
+    const { inputs, env } = await uploading()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
+    expect(result.exitCode).toBe(0)
+    expect((await scenario.listBlobs(prefix)).sort()).toEqual([
+      `${prefix}/2026/11/a.csv`,
+      `${prefix}/2026/11/b.csv`,
+      `${prefix}/readme.txt`
+    ])
+    const inputUri = `azureml://datastores/workspaceblobstore/paths/${prefix}/`
+    expect(submittedInput()).toEqual({ JobInputType: 'UriFolder', Uri: inputUri })
+    expect(result.outputs).toMatchObject({ 'uploaded-files': '3', 'uploaded-bytes': '40', 'input-uri': inputUri })
+    // Identity-based: every blob write carried the service principal's token.
+    const writes = scenario.blobFrontEnd.requests.filter(r => r.method === 'PUT')
+    expect(writes.length).toBeGreaterThanOrEqual(3)
+    expect(writes.every(r => r.auth === 'Bearer' && r.clientId === scenario.app.clientId)).toBe(true)
+    expect(scenario.proxy.connects.every(host => host.endsWith('.blob.core.windows.net:443'))).toBe(true)
+    expect(scenario.leaks(result)).toEqual([])
+  })
+
+  it('uploads what a glob matches, below its folder part', async () => {
+    const { inputs, env } = await uploading()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data/**/*.csv' }, { env })
+    expect(result.exitCode).toBe(0)
+    expect((await scenario.listBlobs(prefix)).sort()).toEqual([
+      `${prefix}/archive/old.csv`,
+      `${prefix}/incoming/2026/11/a.csv`,
+      `${prefix}/incoming/2026/11/b.csv`
+    ])
+  })
+
+  it('scores a single file as a uri_file', async () => {
+    const { inputs, env } = await uploading()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data/archive/old.csv' }, { env })
+    expect(result.exitCode).toBe(0)
+    expect(submittedInput()).toEqual({
+      JobInputType: 'UriFile',
+      Uri: `azureml://datastores/workspaceblobstore/paths/${prefix}/old.csv`
+    })
+  })
+
+  it('refuses a path outside the checkout before any request', async () => {
+    const { inputs, env } = await uploading()
+    const result = await scenario.run({ ...inputs, 'input-path': '../../etc' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain("Input 'input-path' ('../../etc') points outside the workspace")
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+})
+
+describe('changed-only', () => {
+  const before = 'a'.repeat(40)
+  const after = 'b'.repeat(40)
+
+  it('keeps the files the push added or modified, from the push payload', async () => {
+    const { inputs, env } = await uploading()
+    const event = pushEvent({
+      before,
+      after,
+      commits: [{ added: ['data/incoming/2026/11/b.csv'], modified: ['README.md'], removed: [] }]
+    })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data/incoming', 'changed-only': 'true' },
+      { env: { ...env, GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(await scenario.listBlobs(prefix)).toEqual([`${prefix}/2026/11/b.csv`])
+    expect(scenario.fake.requestsTo('githubCompare')).toHaveLength(0)
+    expect(result.outputs['uploaded-files']).toBe('1')
+  })
+
+  it('asks the GitHub API after a forced push', async () => {
+    const { inputs, env } = await uploading()
+    scenario.fake.githubApi.setCompare(`${before}...${after}`, [
+      { filename: 'data/incoming/2026/11/a.csv', status: 'modified' },
+      { filename: 'data/incoming/readme.txt', status: 'removed' }
+    ])
+    const event = pushEvent({ before, after, forced: true, commits: [] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data/incoming', 'changed-only': 'true' },
+      { env: { ...env, GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(scenario.fake.requestsTo('githubCompare')).toHaveLength(1)
+    expect(scenario.fake.requestsTo('githubCompare')[0]!.path).toContain(
+      `/repos/contoso/heart-data/compare/${before}...${after}`
+    )
+    expect(await scenario.listBlobs(prefix)).toEqual([`${prefix}/2026/11/a.csv`])
+    expect(scenario.leaks(result)).toEqual([])
+  })
+
+  it('reaches the GitHub API through HTTPS_PROXY', async () => {
+    const { inputs, env } = await uploading()
+    scenario.fake.githubApi.setCompare(`${before}...${after}`, [
+      { filename: 'data/incoming/2026/11/b.csv', status: 'added' }
+    ])
+    const event = pushEvent({ before, after, forced: true, commits: [] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data/incoming', 'changed-only': 'true' },
+      { env: { ...env, ...scenario.githubApiViaProxy, GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(scenario.proxy.connects).toContain('api.github.com:443')
+    expect(scenario.fake.requestsTo('githubCompare')).toHaveLength(1)
+    expect(await scenario.listBlobs(prefix)).toEqual([`${prefix}/2026/11/b.csv`])
+  })
+
+  it('scores every matched file when GitHub cannot list all the changes', async () => {
+    const { inputs, env } = await uploading()
+    const many = Array.from({ length: 300 }, (_, i) => ({ filename: `data/other/${i}.csv`, status: 'added' as const }))
+    scenario.fake.githubApi.setCompare(`${before}...${after}`, many)
+    const event = pushEvent({ before, after, forced: true, commits: [] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data/incoming', 'changed-only': 'true' },
+      { env: { ...env, GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('GitHub lists only the first 300 changed files')
+    expect(result.outputs['uploaded-files']).toBe('3')
+  })
+
+  it('skips the job when nothing under input-path changed', async () => {
+    const { inputs, env } = await uploading()
+    const event = pushEvent({ before, after, commits: [{ modified: ['README.md'] }] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data/incoming', 'changed-only': 'true' },
+      { env: { ...env, GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.outputs).toMatchObject({ status: 'Skipped', 'uploaded-files': '0' })
+    expect(result.stdout).toContain('No job was submitted')
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+    expect(await scenario.listBlobs(prefix)).toEqual([])
+  })
+})
+
+describe('storage access', () => {
+  it("falls back to the datastore's own credentials when the identity may not write", async () => {
+    const { inputs, env } = await uploading()
+    scenario.blobFrontEnd.denyClients.add(scenario.app.clientId.toLowerCase())
+    const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain("using the datastore's own credentials")
+    const auths = scenario.blobFrontEnd.requests.map(r => `${r.auth} ${r.status}`)
+    expect(auths[0]).toBe('Bearer 403')
+    expect(auths.filter(a => a.startsWith('SharedKey 2'))).toHaveLength(3)
+    expect(scenario.fake.requestsTo('armListDatastoreSecrets')).toHaveLength(1)
+    expect((await scenario.listBlobs(prefix)).length).toBe(3)
+    expect(scenario.leaks(result)).toEqual([])
+  })
+
+  it('names the role to grant when the identity may not write and the datastore has no credentials', async () => {
+    const { inputs, env } = await uploading({
+      datastores: [
+        {
+          name: 'workspaceblobstore',
+          accountName: 'devstoreaccount1',
+          containerName: 'scoring-input',
+          credentials: { credentialsType: 'None' }
+        }
+      ]
+    })
+    scenario.blobFrontEnd.denyClients.add(scenario.app.clientId.toLowerCase())
+    const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain('HTTP 403 AuthorizationPermissionMismatch')
+    expect(errorMessage(result)).toContain('Grant the identity "Storage Blob Data Contributor" on the account')
+    expect(scenario.fake.requestsTo('armListDatastoreSecrets')).toHaveLength(0)
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+  })
+
+  it('fails before submitting, naming the file, when nothing may write', async () => {
+    const { inputs, env } = await uploading()
+    const account = new BlobServiceClient(
+      scenario.azurite.blobUrl,
+      new StorageSharedKeyCredential(scenario.azurite.accountName, scenario.azurite.accountKey)
+    )
+    const datastore = scenario.fake.resourceManager.datastores.find(d => d.name === 'workspaceblobstore')!
+    await account.getContainerClient(datastore.containerName).delete()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/^Could not upload data\/incoming\/\S+: HTTP 404 ContainerNotFound/)
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+  })
+})
+
+describe('a cancelled workflow run during the upload', () => {
+  it('submits nothing', async () => {
+    const { inputs, env } = await uploading()
+    scenario.fake.fail('armGetDatastore', { delayMs: 2_000 })
+    const running = scenario.start({ ...inputs, 'input-path': 'data/incoming', wait: 'true' }, { env })
+    await running.waitForOutput(/^Uploading 3 files/)
+    running.child.kill('SIGINT')
+    const result = await running.result
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toBe(
+      'The workflow run was cancelled before the job was submitted; nothing was submitted.'
+    )
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+  })
+})

@@ -1,0 +1,40 @@
+import type { Settings } from '../settings.js'
+import { describeSignIn } from '../sign-in/sign-in.js'
+import { isDataAssetShortName } from './data-uri.js'
+import { buildSubmission } from './job-request.js'
+
+/**
+ * What the action would send, for a workflow author to check without touching Azure. There is no Authorization
+ * header to leave out: tokens are only added when a request is sent, and a dry run sends none.
+ */
+export function describeDryRun(settings: Settings, provenanceTags: Record<string, string>): string {
+  const submission = buildSubmission(settings, '<a new UUID per submission>', provenanceTags)
+  const lines = [
+    'Dry run: the inputs are valid. Nothing was sent to Azure; this is the request the action would make.',
+    '',
+    `Sign in as the ${describeSignIn(settings.signIn)} at ${settings.authorityHost}, for ${settings.cloud.mlScope}`,
+    `POST ${submission.scoringUri}`,
+    ...Object.entries(submission.headers).map(([name, value]) => `${name}: ${value}`),
+    '',
+    JSON.stringify(JSON.parse(submission.body), null, 2)
+  ]
+  if (settings.upload) {
+    const { inputPath, datastore, prefix, changedOnly } = settings.upload
+    lines.push(
+      '',
+      `Before sending, the files '${inputPath}' matches${changedOnly ? ' (those the push changed)' : ''} would be ` +
+        `uploaded to datastore ${datastore} under ${prefix}/, and InputData would name that folder: ` +
+        `azureml://datastores/${datastore}/paths/${prefix}/`
+    )
+  }
+  const shortNames = settings.job.inputs.filter(i => i.kind === 'data' && isDataAssetShortName(i.uri))
+  if (shortNames.length > 0) {
+    lines.push(
+      '',
+      `Before sending, data asset short names would be replaced by their ARM ids, looked up in ${settings.workspace}: ` +
+        shortNames.map(i => (i.kind === 'data' ? i.uri : '')).join(', ')
+    )
+  }
+  if (settings.follow.wait) lines.push('', `Then the job would be followed through ${settings.resourceManager}.`)
+  return lines.join('\n')
+}

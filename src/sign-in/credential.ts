@@ -1,0 +1,97 @@
+import {
+  AzureCliCredential,
+  ClientAssertionCredential,
+  ClientCertificateCredential,
+  ClientSecretCredential,
+  ManagedIdentityCredential,
+  type GetTokenOptions,
+  type TokenCredential
+} from '@azure/identity'
+import { explainSignInFailure } from './sign-in-errors.js'
+import type { Settings } from '../settings.js'
+import { diagnoseTenant } from './tenant-diagnosis.js'
+
+/** Thrown when no token could be had: the message already says what to fix. */
+export class SignInError extends Error {
+  override name = 'SignInError'
+}
+
+export interface CredentialDeps {
+  /** Asks GitHub for an ID token with this audience (core.getIDToken). */
+  getIdToken(audience: string): Promise<string>
+  /** Hides a value in the log (core.setSecret). */
+  mask(secret: string): void
+}
+
+/**
+ * The @azure/identity credential for the chosen way of signing in, wrapped so that every token it yields is masked
+ * before anything can print it, and a failure to get one is explained.
+ */
+export function createCredential(settings: Settings, deps: CredentialDeps): TokenCredential {
+  const { signIn } = settings
+  const options = {
+    authorityHost: settings.authorityHost,
+    // Instance discovery asks the public cloud's Entra about the authority; a custom host is not known there.
+    disableInstanceDiscovery: settings.customAuthorityHost
+  }
+  let idToken: string | undefined
+  let credential: TokenCredential
+  switch (signIn.kind) {
+    case 'client-secret':
+      credential = new ClientSecretCredential(signIn.tenantId, signIn.clientId, signIn.clientSecret, options)
+      break
+    case 'client-certificate':
+      credential = new ClientCertificateCredential(
+        signIn.tenantId,
+        signIn.clientId,
+        { certificate: signIn.certificatePem },
+        options
+      )
+      break
+    case 'oidc':
+      // A fresh GitHub ID token each time Entra needs an assertion: they live minutes, a wait can last hours.
+      credential = new ClientAssertionCredential(
+        signIn.tenantId,
+        signIn.clientId,
+        async () => {
+          try {
+            idToken = await deps.getIdToken(signIn.audience)
+          } catch (error) {
+            throw new SignInError(
+              `Could not get an ID token from GitHub: ${error instanceof Error ? error.message : String(error)}\n` +
+                "The job needs 'permissions: id-token: write'."
+            )
+          }
+          deps.mask(idToken)
+          return idToken
+        },
+        options
+      )
+      break
+    case 'managed-identity':
+      credential = signIn.clientId
+        ? new ManagedIdentityCredential({ clientId: signIn.clientId })
+        : new ManagedIdentityCredential()
+      break
+    case 'azure-cli':
+      credential = new AzureCliCredential(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
+      break
+  }
+  return {
+    async getToken(scopes: string | string[], tokenOptions?: GetTokenOptions) {
+      try {
+        const token = await credential.getToken(scopes, tokenOptions)
+        if (token) deps.mask(token.token)
+        return token
+      } catch (error) {
+        if (error instanceof SignInError) throw error
+        let message = error instanceof Error ? error.message : String(error)
+        if (message.includes('endpoints_resolution_error') && 'tenantId' in signIn && signIn.tenantId) {
+          message = (await diagnoseTenant(settings.authorityHost, signIn.tenantId)) ?? message
+        }
+        const context = { signIn, authorityHost: settings.authorityHost, idToken }
+        throw new SignInError(explainSignInFailure(message, context), { cause: error })
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+import * as core from '@actions/core'
+import type { TokenCredential } from '@azure/identity'
+import { readSettings, type Settings } from '../settings.js'
+import { createCredential } from './credential.js'
+
+/** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
+export function prepare(): { settings: Settings; credential: TokenCredential } {
+  maskSecretInputs()
+  const settings = readSettings(name => core.getInput(name), {
+    oidcAvailable: Boolean(process.env['ACTIONS_ID_TOKEN_REQUEST_URL']),
+    warn: message => core.warning(message)
+  })
+  const credential = createCredential(settings, {
+    getIdToken: audience => core.getIDToken(audience),
+    mask: secret => core.setSecret(secret)
+  })
+  return { settings, credential }
+}
+
+// Masked before anything else runs, so that no later line, debug ones included, can show them. The runner matches
+// masks line by line, so multi-line values (a PEM key) are masked line by line too.
+function maskSecretInputs(): void {
+  const secrets = [
+    core.getInput('client-secret'),
+    core.getInput('client-certificate'),
+    core.getInput('creds'),
+    core.getInput('github-token')
+  ]
+  try {
+    const creds: unknown = JSON.parse(core.getInput('creds') || '{}')
+    const secret = (creds as { clientSecret?: unknown })?.clientSecret
+    if (typeof secret === 'string') secrets.push(secret)
+  } catch {
+    // Malformed creds are reported by input validation; the whole value is masked above.
+  }
+  for (const secret of secrets) {
+    for (const line of secret.split(/\r?\n/)) {
+      const value = line.trim()
+      if (value.length >= 4 && !/^-----(BEGIN|END) /.test(value)) core.setSecret(value)
+    }
+  }
+}
