@@ -1,0 +1,54 @@
+// Text that came from a service, a datastore definition or the repository is data. The runner reads every log line
+// for workflow commands (`::name::` at the start of a line, `##[name]` anywhere in it) and the step summary is
+// rendered as markdown with HTML, so such text is shown only through these functions.
+
+/**
+ * One log line that the runner cannot take as a command: control characters (newlines included) are shown escaped,
+ * a leading `::` is broken and `##[` is broken wherever it stands. Long text is cut at `max` characters.
+ */
+export function logSafe(text: string, max = 1000): string {
+  const shown = text.length > max ? `${text.slice(0, max)}…` : text
+  return shown
+    .replace(controlCharacters, escapeControl)
+    .replace(/##\[/g, '#\\x23[')
+    .replace(/^(\s*):/, '$1\\x3a')
+}
+
+/**
+ * Text for a markdown table cell or paragraph: HTML is shown, not rendered, and markdown's own characters (links,
+ * images, emphasis, code spans, table pipes) are escaped; newlines become spaces.
+ */
+export function markdownSafe(text: string, max = 1000): string {
+  const shown = text.length > max ? `${text.slice(0, max)}…` : text
+  return shown
+    .replace(controlCharacters, ' ')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_{}[\]()#+\-.!|~"']/g, character => `\\${character}`)
+}
+
+/** A URL that may become a link: https, and on one of the hosts the caller expects (the cloud's Studio, say). */
+export function trustedLink(url: string | undefined, hosts: readonly string[]): string | undefined {
+  if (!url) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return undefined
+  return hosts.includes(parsed.hostname.toLowerCase()) ? parsed.href : undefined
+}
+
+// Every character a terminal or the runner could treat as a line end or a control: C0, DEL, C1 and Unicode's
+// line and paragraph separators.
+// eslint-disable-next-line no-control-regex
+const controlCharacters = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g
+
+function escapeControl(character: string): string {
+  if (character === '\n') return '\\n'
+  if (character === '\r') return '\\r'
+  if (character === '\t') return '\\t'
+  return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
