@@ -59,3 +59,45 @@ describe('summaryMarkdown', () => {
     )
   })
 })
+
+describe('summaryMarkdown with what a service answered', () => {
+  const settings = () => readSettings(n => inputs[n] ?? '', testRunner())
+  const job = (status: string, studio: string) =>
+    parseSubmittedJob(
+      JSON.stringify({
+        ...recorded,
+        properties: { ...recorded.properties, status, interactionEndpoints: { Studio: { endpoint: studio } } }
+      }),
+      'blue'
+    )
+
+  it('keeps a crafted status inside its cell and renders none of it', () => {
+    const markdown = summaryMarkdown(
+      job(
+        'Running` <img src=https://evil.example/p.png> `|x',
+        recorded.properties.interactionEndpoints.Studio.endpoint
+      ),
+      settings()
+    )
+    const row = markdown.split('\n').find(line => line.startsWith('| Status |')) ?? ''
+    expect(row).toBe('| Status | ``Running` <img src=https://evil.example/p.png> `\\|x`` |')
+  })
+
+  it.each([
+    'https://evil.example/runs/batchjob-1234',
+    'https://ml.azure.com.evil.example/runs/x',
+    'http://ml.azure.com/runs/x',
+    'javascript:alert(1)'
+  ])('links only to the cloud’s Studio, not %s', studio => {
+    const markdown = summaryMarkdown(job('Preparing', studio), settings())
+    expect(markdown).not.toContain('](')
+    expect(markdown).not.toContain('evil.example')
+  })
+
+  it('links to the Studio of the cloud the job runs in', () => {
+    const china = readSettings(n => ({ ...inputs, environment: 'azurechinacloud' })[n] ?? '', testRunner())
+    const studio = 'https://studio.ml.azure.cn/runs/batchjob-1234?wsid=/subscriptions/s'
+    expect(summaryMarkdown(job('Preparing', studio), china)).toContain(`(${studio})`)
+    expect(summaryMarkdown(job('Preparing', studio), settings())).not.toContain('](')
+  })
+})

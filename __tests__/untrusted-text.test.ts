@@ -1,4 +1,4 @@
-import { logSafe, markdownSafe, trustedLink } from '../src/untrusted-text.js'
+import { codeBlock, logSafe, markdownSafe, tableCode, trustedLink } from '../src/untrusted-text.js'
 
 // What the runner would take as a command on a line of the log: `::name` at its start (after blanks) or `##[` anywhere.
 function runnerCommandIn(line: string): boolean {
@@ -66,5 +66,76 @@ describe('trustedLink', () => {
     'not a url'
   ])('refuses %s', url => {
     expect(trustedLink(url, studio)).toBeUndefined()
+  })
+})
+
+describe('tableCode', () => {
+  // Reads a table row's cell the way GitHub does: backslash pairs first, a lone `\|` is an escaped pipe, any other
+  // pipe ends the cell. What is left must be exactly one code span holding the text.
+  function cellOf(markdown: string): string {
+    const cells: string[] = []
+    let cell = ''
+    for (let i = 0; i < markdown.length; i++) {
+      const c = markdown[i]
+      if (c === '\\' && i + 1 < markdown.length) {
+        cell += markdown[i + 1] === '|' ? '|' : `\\${markdown[i + 1]}`
+        i++
+      } else if (c === '|') {
+        cells.push(cell)
+        cell = ''
+      } else cell += c
+    }
+    cells.push(cell)
+    expect(cells).toHaveLength(1)
+    return cells[0] ?? ''
+  }
+
+  function codeSpanContent(cell: string): string {
+    const fence = /^`+/.exec(cell)?.[0] ?? ''
+    expect(fence.length).toBeGreaterThan(0)
+    expect(cell.endsWith(fence)).toBe(true)
+    const inner = cell.slice(fence.length, cell.length - fence.length)
+    // No run of backticks of the fence's length inside: the span cannot end early.
+    expect([...inner.matchAll(/`+/g)].some(run => run[0].length === fence.length)).toBe(false)
+    return inner.startsWith(' ') && inner.endsWith(' ') && inner.trim() !== '' ? inner.slice(1, -1) : inner
+  }
+
+  it.each([
+    'Preparing',
+    'a`b',
+    '``<img src=https://evil.example/p.png>``',
+    '`',
+    'x|y',
+    'x\\|<img src=https://evil.example/p.png>|',
+    'x\\\\|y',
+    '![i](https://evil.example/p.png)'
+  ])('keeps %j inside one code span of one cell', text => {
+    expect(codeSpanContent(cellOf(tableCode(text)))).toBe(text.replace(/(\\*)\|/g, '$1$1|'))
+  })
+
+  it('keeps the row on one line', () => {
+    expect(tableCode('a\n| b |\r\nc')).not.toMatch(/[\r\n]/)
+  })
+
+  it('leaves ordinary text as a plain code span', () => {
+    expect(tableCode('batchjob-1234')).toBe('`batchjob-1234`')
+  })
+})
+
+describe('codeBlock', () => {
+  it('uses a fence that no line of the text can close', () => {
+    const block = codeBlock('a\n```\n<img src=x>\n````')
+    const fence = /^`+/.exec(block)?.[0] ?? ''
+    expect(fence).toBe('`````')
+    expect(block.split('\n').slice(1, -1)).not.toContain(fence)
+  })
+})
+
+describe('trustedLink in markdown', () => {
+  it('encodes what would end a link destination', () => {
+    const link = trustedLink('https://ml.azure.com/runs/x?a=)![i](https://evil.example/p.png) <b>', ['ml.azure.com'])
+    expect(link).toBeDefined()
+    expect(link).not.toMatch(/[()<> ]/)
+    expect(new URL(link!).hostname).toBe('ml.azure.com')
   })
 })

@@ -30,7 +30,31 @@ export function clientId(value: string): string {
   )
 }
 
+// A user name and password, or a shared access signature (Azure Storage's SAS query parameters), in a URL are keys
+// to what it names. Such a URL is refused and never shown: it would reach the log, the dry run and the summary, and
+// a key handed to a workflow belongs in a secret the action does not need. Checked on the text, so a URL that does
+// not parse is caught too.
+const userInfo = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i
+const sasParameter =
+  /[?&](?:sig|signature|sv|se|st|sp|spr|sr|srt|ss|si|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|sdd|ses)=/i
+
+export function refuseCredentials(input: string, value: string): void {
+  const what = userInfo.test(value)
+    ? 'a user name or password'
+    : sasParameter.test(value)
+      ? 'a shared access signature (sig=, sv=, se=...)'
+      : undefined
+  if (what) {
+    throw new InputError(
+      `Input '${input}' holds credentials: the URL carries ${what}, which the action refuses and does not show. ` +
+        'Give the URL without them; the identity the action signs in as needs a role on the data instead ' +
+        '(such as Storage Blob Data Reader), or name a datastore (azureml://datastores/<name>/paths/<path>).'
+    )
+  }
+}
+
 export function httpsUrl(input: string, value: string): URL {
+  refuseCredentials(input, value)
   let url: URL
   try {
     url = new URL(value)
@@ -40,15 +64,32 @@ export function httpsUrl(input: string, value: string): URL {
   if (url.protocol !== 'https:') {
     throw new InputError(`Input '${input}' must use https, got '${url.protocol.replace(':', '')}' in '${value}'.`)
   }
-  if (url.username || url.password) {
-    throw new InputError(`Input '${input}' must not carry credentials in the URL.`)
-  }
   return url
+}
+
+/** An https origin and nothing more: a path, query or fragment would otherwise be dropped without a word. */
+export function httpsOrigin(input: string, value: string): string {
+  const url = httpsUrl(input, value)
+  const extra = [url.pathname !== '/' && 'a path', url.search && 'a query (?...)', url.hash && 'a fragment (#...)']
+  const found = extra.filter(Boolean)
+  if (found.length > 0) {
+    throw new InputError(
+      `Input '${input}' must be the host alone, such as https://${url.host}, but it has ${found.join(' and ')}. ` +
+        "Remove it (a tenant goes in 'tenant-id')."
+    )
+  }
+  return url.origin
 }
 
 // Azure shows the scoring URI ending in /jobs; people often paste the endpoint's base URL, so /jobs is appended.
 export function scoringUri(value: string): string {
   const url = httpsUrl('endpoint-uri', value)
+  if (url.search || url.hash) {
+    throw new InputError(
+      "Input 'endpoint-uri' must be the endpoint's scoring URI without a query (?...) or fragment (#...), as " +
+        'az ml batch-endpoint show --query scoring_uri prints it.'
+    )
+  }
   const path = url.pathname.replace(/\/+$/, '')
   url.pathname = path.endsWith('/jobs') ? path : `${path}/jobs`
   return url.toString()
@@ -59,6 +100,54 @@ export function deployment(value: string): string {
   throw new InputError(
     `Input 'deployment-name' must be a deployment name (letters, digits, '-' and '_', starting with a letter or digit), got '${value}'.`
   )
+}
+
+// Datastores are ARM resources of the workspace, named as Azure ML names its resources.
+const datastore = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/
+
+export function datastoreName(value: string): string {
+  if (datastore.test(value)) return value
+  throw new InputError(
+    `Input 'datastore' must be a datastore name (letters, digits, '-' and '_', starting with a letter or digit, ` +
+      `at most 255), got '${shortened(value)}'.`
+  )
+}
+
+// A blob name is at most 1,024 characters; the prefix keeps at least half of that for the paths of the files.
+const maxPrefixLength = 512
+
+/**
+ * A folder inside the datastore, without slashes at either end. It becomes part of blob names and of the job's
+ * input URI, so what would change the URL (`?`, `#`, `\`, `%`), climb out of the folder (`..`) or split a log
+ * line is refused.
+ */
+export function uploadPrefix(value: string): string {
+  const prefix = value.replace(/^\/+|\/+$/g, '')
+  const problem = prefixProblem(prefix)
+  if (problem === undefined) return prefix
+  throw new InputError(
+    `Input 'upload-prefix' must be a folder path such as github/contoso/data, got '${shortened(value)}': ${problem}.`
+  )
+}
+
+function prefixProblem(prefix: string): string | undefined {
+  if (prefix === '') return 'it is empty'
+  if (prefix.length > maxPrefixLength) return `it is longer than ${maxPrefixLength} characters`
+  if (controlCharacter.test(prefix)) return 'it holds a line break or another control character'
+  if (/[?#\\%]/.test(prefix)) return "it holds '?', '#', '%' or '\\', which would change the URL"
+  if (prefix.split('/').some(part => part === '..' || part === '.' || part === '')) {
+    return "it has an empty, '.' or '..' folder"
+  }
+  return undefined
+}
+
+// eslint-disable-next-line no-control-regex
+const controlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+// An input shown back in an error: one line, and short enough to read.
+function shortened(value: string): string {
+  const oneLine = JSON.stringify(value).slice(1, -1)
+  return oneLine.length > 100 ? `${oneLine.slice(0, 100)}…` : oneLine
 }
 
 export function oneOf<T extends string>(input: string, allowed: readonly T[], value: string): T {

@@ -16,6 +16,7 @@ import type { Settings } from './settings.js'
 import { prepare } from './sign-in/prepare.js'
 import { describeSignIn } from './sign-in/sign-in.js'
 import { summaryMarkdown } from './summary.js'
+import { codeBlock, logSafe } from './untrusted-text.js'
 
 // A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
 const armRetryLimits: RetryLimits = {
@@ -34,8 +35,8 @@ export async function run(): Promise<void> {
     const provenance = provenanceTags(runContext())
     if (settings.dryRun) {
       const request = describeDryRun(settings, provenance)
-      core.info(request)
-      await writeSummary(`### Azure ML batch scoring job: dry run\n\n\`\`\`\n${request}\n\`\`\`\n`)
+      for (const line of request.split('\n')) core.info(logSafe(line))
+      await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(request)}\n`)
       return
     }
     if (core.isDebug()) sendAzureLogToDebug(core.debug)
@@ -71,7 +72,8 @@ export async function run(): Promise<void> {
     }
     const job = await core.group('Submit the batch scoring job', async () => {
       const submitted = await submitJob(endpoint, settings, provenance, core)
-      core.info(`Job ${submitted.name} is ${submitted.status}${submitted.studioUrl ? `: ${submitted.studioUrl}` : ''}`)
+      const studio = submitted.studioUrl ? `: ${submitted.studioUrl}` : ''
+      core.info(logSafe(`Job ${submitted.name} is ${submitted.status}${studio}`))
       return submitted
     })
     const submittedAt = Date.now()

@@ -113,16 +113,16 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     upload: get('input-path') ? check(() => readUpload(get)) : undefined,
     cloud,
     authorityHost: authorityHostInput
-      ? check(() => format.httpsUrl(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput).origin)
+      ? check(() => format.httpsOrigin(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput))
       : cloud.authorityHost,
     customAuthorityHost: authorityHostInput !== '',
     resourceManager: get('resource-manager-endpoint')
-      ? check(() => format.httpsUrl('resource-manager-endpoint', get('resource-manager-endpoint')).origin)
+      ? check(() => format.httpsOrigin('resource-manager-endpoint', get('resource-manager-endpoint')))
       : cloud.resourceManager,
     follow: {
       wait: check(() => format.boolean('wait', get('wait') || 'false')),
-      waitTimeoutMs: check(() => parseDuration('wait-timeout', get('wait-timeout') || '6h')),
-      pollIntervalMs: check(() => pollInterval(get('poll-interval') || '30s')),
+      waitTimeoutMs: check(() => parseDuration('wait-timeout', get('wait-timeout') || '6h', waitTimeoutLimits)),
+      pollIntervalMs: check(() => parseDuration('poll-interval', get('poll-interval') || '30s', pollIntervalLimits)),
       failOnJobFailure: check(() => format.boolean('fail-on-job-failure', get('fail-on-job-failure') || 'true')),
       cancelOnTimeout: check(() => format.boolean('cancel-on-timeout', get('cancel-on-timeout') || 'true')),
       cancelOnWorkflowCancel: check(() =>
@@ -144,25 +144,20 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
   return settings
 }
 
-function pollInterval(value: string): number {
-  const ms = parseDuration('poll-interval', value)
-  if (ms < 1000) throw new InputError(`Input 'poll-interval' must be at least 1s, got '${value}'.`)
-  return ms
-}
+// A wait cannot outlast the job it runs in: 5 days is the longest a job may run, on a self-hosted runner (6 hours
+// on GitHub's own). A shorter wait than a second could not see even the first status.
+const waitTimeoutLimits = { minMs: 1_000, maxMs: 5 * 24 * 3_600_000 }
+// Status reads more often than once a second only spend Resource Manager's request quota; a pause over an hour
+// leaves a finished job unnoticed for most of that hour.
+const pollIntervalLimits = { minMs: 1_000, maxMs: 3_600_000 }
 
 function readUpload(get: (name: string) => string): UploadSettings {
-  const prefix = (get('upload-prefix') || defaultPrefix()).replace(/^\/+|\/+$/g, '')
-  if (prefix === '' || prefix.split('/').some(part => part === '..' || part === '.' || part === '')) {
-    throw new InputError(
-      `Input 'upload-prefix' must be a folder path such as github/contoso/data, got '${get('upload-prefix')}'.`
-    )
-  }
   return {
     inputPath: get('input-path'),
     inputName: get('input-name') || 'input_data',
     changedOnly: format.boolean('changed-only', get('changed-only') || 'false'),
-    datastore: get('datastore') || 'workspaceblobstore',
-    prefix,
+    datastore: format.datastoreName(get('datastore') || 'workspaceblobstore'),
+    prefix: format.uploadPrefix(get('upload-prefix') || defaultPrefix()),
     githubToken: get('github-token')
   }
 }

@@ -1,6 +1,7 @@
 import { formatDuration } from './duration.js'
 import type { SubmittedJob } from './job/submitted-job.js'
 import type { Settings } from './settings.js'
+import { tableCode, trustedLink } from './untrusted-text.js'
 
 export interface SummaryRow {
   label: string
@@ -33,15 +34,17 @@ export function summaryRows(job: SubmittedJob, settings: Settings, followed?: Fo
   return rows
 }
 
+// Job, status and link came from the service: every value is shown as code that it cannot end, and the only link
+// is one to the cloud's own Studio.
 export function summaryMarkdown(job: SubmittedJob, settings: Settings, followed?: FollowedStatus): string {
-  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ')
   const lines = [
     '### Azure ML batch scoring job',
     '',
     '| | |',
     '|---|---|',
-    ...summaryRows(job, settings, followed).map(row => `| ${row.label} | \`${cell(row.value)}\` |`)
+    ...summaryRows(job, settings, followed).map(row => `| ${row.label} | ${tableCode(row.value)} |`)
   ]
-  if (job.studioUrl) lines.push('', `[Open the job in Azure Machine Learning studio](${job.studioUrl})`)
+  const studio = trustedLink(job.studioUrl, [settings.cloud.studioHost])
+  if (studio) lines.push('', `[Open the job in Azure Machine Learning studio](${studio})`)
   return `${lines.join('\n')}\n`
 }

@@ -28,7 +28,33 @@ export function markdownSafe(text: string, max = 1000): string {
     .replace(/[\\`*_{}[\]()#+\-.!|~"']/g, character => `\\${character}`)
 }
 
-/** A URL that may become a link: https, and on one of the hosts the caller expects (the cloud's Studio, say). */
+/**
+ * Text as a code span in a markdown table cell. Inside a code span a backslash is literal, so nothing can be escaped
+ * there: instead the fence is one backtick longer than any run of backticks in the text (CommonMark ends a code span
+ * only at a run of the same length), and pipes are escaped, which GitHub's tables undo before reading the cell.
+ * A table reads backslashes in pairs, so backslashes right before a pipe are doubled: the pipe stays escaped.
+ */
+export function tableCode(text: string, max = 1000): string {
+  const shown = (text.length > max ? `${text.slice(0, max)}…` : text).replace(controlCharacters, ' ')
+  const fence = '`'.repeat(longestBacktickRun(shown) + 1)
+  const padded = /^`|`$/.test(shown) ? ` ${shown} ` : shown
+  return `${fence}${padded.replace(/(\\*)\|/g, (_, backslashes: string) => `${backslashes}${backslashes}\\|`)}${fence}`
+}
+
+/** Text as a fenced code block, with a fence no line of the text can close. */
+export function codeBlock(text: string): string {
+  const fence = '`'.repeat(Math.max(3, longestBacktickRun(text) + 1))
+  return `${fence}\n${text}\n${fence}`
+}
+
+function longestBacktickRun(text: string): number {
+  return Math.max(0, ...[...text.matchAll(/`+/g)].map(run => run[0].length))
+}
+
+/**
+ * A URL that may become a link: https, and on one of the hosts the caller expects (the cloud's Studio, say). The
+ * characters that could end a markdown link destination are percent-encoded, which leaves the address the same.
+ */
 export function trustedLink(url: string | undefined, hosts: readonly string[]): string | undefined {
   if (!url) return undefined
   let parsed: URL
@@ -38,7 +64,8 @@ export function trustedLink(url: string | undefined, hosts: readonly string[]): 
     return undefined
   }
   if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return undefined
-  return hosts.includes(parsed.hostname.toLowerCase()) ? parsed.href : undefined
+  if (!hosts.includes(parsed.hostname.toLowerCase())) return undefined
+  return parsed.href.replace(/[()<>\\ ]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 
 // Every character a terminal or the runner could treat as a line end or a control: C0, DEL, C1 and Unicode's

@@ -155,3 +155,19 @@ describe('conflicts and creds', () => {
     expect(message).not.toContain('oops-secret')
   })
 })
+
+describe('creds with a field of the wrong type', () => {
+  it.each([
+    ['clientSecret', 12345, 'a number'],
+    ['clientId', true, 'a boolean'],
+    ['tenantId', ['t'], 'an array'],
+    ['activeDirectoryEndpointUrl', { url: 'x' }, 'a object']
+  ])('names %s', (field, value, kind) => {
+    const creds = JSON.stringify({ clientId, clientSecret: 's3cr3t-value', tenantId, [field]: value })
+    const message = refusal({ creds })
+    expect(message).toContain(`Input 'creds': field '${field}' must be text`)
+    expect(message).toContain(`got ${kind}`)
+    expect(message).not.toContain('12345')
+    expect(message).not.toContain('s3cr3t-value')
+  })
+})

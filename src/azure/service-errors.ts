@@ -1,5 +1,6 @@
 import { excerpt } from '../job/submitted-job.js'
 import { describeSignIn, type SignIn } from '../sign-in/sign-in.js'
+import { logSafe } from '../untrusted-text.js'
 
 // Explains what the batch endpoint answered when it did not start the job.
 
@@ -25,7 +26,7 @@ export function explainEndpointFailure(answer: EndpointAnswer, context: Endpoint
   const hint = endpointHint(answer.status, `${said.code ?? ''} ${said.text}`, context)
   if (hint) lines.push(hint)
   const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id']
-  if (requestId) lines.push(`Request id: ${requestId}`)
+  if (requestId) lines.push(`Request id: ${logSafe(requestId, 100)}`)
   return lines.join('\n')
 }
 
@@ -71,7 +72,8 @@ export function serviceMessage(bodyText: string): { code?: string; text: string 
     const body = JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown } }
     const error = body?.error
     if (error && typeof error.message === 'string') {
-      return { code: typeof error.code === 'string' ? error.code : undefined, text: excerpt(error.message, 800) }
+      const code = typeof error.code === 'string' ? logSafe(error.code, 100) : undefined
+      return { code, text: excerpt(error.message, 800) }
     }
   } catch {
     // Not JSON: some gateways answer in plain text, which is shown as it is.

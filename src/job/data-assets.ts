@@ -1,5 +1,6 @@
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { armRefusal } from '../azure/service-errors.js'
+import { logSafe } from '../untrusted-text.js'
 import { isDataAssetShortName } from './data-uri.js'
 import type { DataType, JobDefinition, JobInput } from './job-definition.js'
 
@@ -31,7 +32,7 @@ export async function resolveDataAssets(
     const asset = await getJson(arm, `${dataUrl}/versions/${encodeURIComponent(resolvedVersion)}`, input.uri)
     const id = typeof asset.id === 'string' ? asset.id : `${workspace}/data/${name}/versions/${resolvedVersion}`
     const type: DataType = input.type ?? (asset.properties?.dataType === 'uri_file' ? 'UriFile' : 'UriFolder')
-    log(`Data asset ${input.uri} is ${id}`)
+    log(logSafe(`Data asset ${input.uri} is ${id}`))
     inputs.push({ ...input, uri: id, type })
   }
   return { ...job, inputs }

@@ -1,4 +1,4 @@
-import { InputError } from '../input-formats.js'
+import { InputError, refuseCredentials } from '../input-formats.js'
 
 // The forms of data location a batch endpoint accepts (Azure ML docs, "how-to-access-data-batch-endpoints-jobs").
 const datastorePath = /^azureml:\/\/datastores\/[^/]+\/paths\/.+$/i
@@ -31,6 +31,7 @@ export function isDataAssetShortName(value: string): boolean {
  */
 export function dataUri(input: string, value: string): string {
   if (value === '') throw new InputError(`Input '${input}' is empty: give ${describeForms()}.`)
+  refuseCredentials(input, value)
   if (isDatastorePath(value) || dataAssetId.test(value) || isDataAssetShortName(value)) return value
   if (/^https:\/\//i.test(value)) {
     try {

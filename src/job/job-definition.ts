@@ -41,6 +41,10 @@ export interface InputAccess {
   check<T>(parse: () => T): T
 }
 
+// Sent in whole seconds (PT<n>S), so at least one; the service's default is 30 s per mini-batch, and an attempt
+// allowed more than a day is a typo more likely than a plan.
+const retryTimeoutLimits = { minMs: 1_000, maxMs: 24 * 3_600_000 }
+
 const dataTypes: Record<string, DataType> = { uri_folder: 'UriFolder', uri_file: 'UriFile' }
 const loggingLevels = { info: 'Info', warning: 'Warning', debug: 'Debug' } as const
 
@@ -48,6 +52,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
   const optional = <T>(name: string, parse: (value: string) => T): T | undefined =>
     get(name) ? check(() => parse(get(name))) : undefined
   const outputUri = optional('output-uri', value => {
+    format.refuseCredentials('output-uri', value)
     if (!isDatastorePath(value)) {
       throw new InputError(
         `Input 'output-uri' must be a datastore path: azureml://datastores/<datastore>/paths/<path> (or the long ` +
@@ -56,7 +61,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
     }
     return value
   })
-  const retryTimeout = optional('retry-timeout', value => parseDuration('retry-timeout', value))
+  const retryTimeout = optional('retry-timeout', value => parseDuration('retry-timeout', value, retryTimeoutLimits))
   return {
     inputs: check(() => readInputs(get)),
     output: outputUri
@@ -71,7 +76,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
     instanceCount: optional('instance-count', value => whole('instance-count', value, 1)),
     errorThreshold: optional('error-threshold', value => whole('error-threshold', value, -1)),
     maxRetries: optional('max-retries', value => whole('max-retries', value, 0)),
-    retryTimeoutSeconds: retryTimeout === undefined ? undefined : Math.max(1, Math.round(retryTimeout / 1000)),
+    retryTimeoutSeconds: retryTimeout === undefined ? undefined : Math.round(retryTimeout / 1000),
     loggingLevel: optional(
       'logging-level',
       value => loggingLevels[format.oneOf('logging-level', keys(loggingLevels), value)]

@@ -5,6 +5,7 @@ import type { RetryLimits } from '../azure/retry.js'
 import { explainEndpointFailure } from '../azure/service-errors.js'
 import type { Settings } from '../settings.js'
 import { SignInError } from '../sign-in/credential.js'
+import { logSafe, trustedLink } from '../untrusted-text.js'
 import { buildSubmission } from './job-request.js'
 import { parseSubmittedJob, type SubmittedJob } from './submitted-job.js'
 
@@ -52,9 +53,11 @@ export async function submitJob(
     )
   }
   const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id'] ?? 'none'
-  log.debug(`HTTP ${answer.status} after ${answer.attempts} attempt(s), request id ${requestId}`)
+  log.debug(`HTTP ${answer.status} after ${answer.attempts} attempt(s), request id ${logSafe(requestId, 100)}`)
   if (answer.status < 200 || answer.status > 299) {
     throw new EndpointError(explainEndpointFailure(answer, { ...settings, attempts: answer.attempts }))
   }
-  return parseSubmittedJob(answer.bodyText, answer.headers['azureml-model-deployment'])
+  const job = parseSubmittedJob(answer.bodyText, answer.headers['azureml-model-deployment'])
+  // Shown as a link and set as an output: kept only when it leads to the cloud's own Studio.
+  return { ...job, studioUrl: trustedLink(job.studioUrl, [settings.cloud.studioHost]) }
 }

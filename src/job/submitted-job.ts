@@ -1,3 +1,12 @@
+import { logSafe } from '../untrusted-text.js'
+
+// The name is put into Resource Manager paths (status reads, the cancel) and the id is where the workspace is read
+// from, so an answer is used only when both have the shape the service gives them: a name as ARM names Azure ML
+// resources, and an id inside a workspace that ends in that name.
+const jobName = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/
+const workspaceJobId =
+  /^\/subscriptions\/[\w-]+\/resourceGroups\/[\w.()-]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[\w-]+\/(?:[\w-]+\/)*jobs\/([\w-]+)$/i
+
 /** What the endpoint answers when it accepted a job, reduced to what later steps use. */
 export interface SubmittedJob {
   /** The job's name, batchjob-<guid>: what `az ml job show --name` takes. */
@@ -25,6 +34,19 @@ export function parseSubmittedJob(bodyText: string, deploymentHeader: string | u
   if (typeof job?.name !== 'string' || typeof job.id !== 'string') {
     throw new Error(`The endpoint accepted the request but its answer has no job name or id: ${excerpt(bodyText)}`)
   }
+  if (!jobName.test(job.name)) {
+    throw new Error(
+      `The endpoint accepted the request but answered with a job name that is not one ('${logSafe(job.name, 300)}'): ` +
+        "a job name has letters, digits, - and _. Check that endpoint-uri is the batch endpoint's scoring URI."
+    )
+  }
+  const idName = workspaceJobId.exec(job.id)?.[1]
+  if (idName?.toLowerCase() !== job.name.toLowerCase()) {
+    throw new Error(
+      `The endpoint accepted the request but answered with a job id that does not name job ${job.name} in a ` +
+        `workspace ('${logSafe(job.id, 500)}'). Check that endpoint-uri is the batch endpoint's scoring URI.`
+    )
+  }
   const studio = job.properties?.interactionEndpoints?.Studio?.endpoint
   return {
     name: job.name,
@@ -35,8 +57,9 @@ export function parseSubmittedJob(bodyText: string, deploymentHeader: string | u
   }
 }
 
+/** Service text for a message: one line, cut at `max`, with nothing the runner could take as a command. */
 export function excerpt(text: string, max = 500): string {
   const oneLine = text.replace(/\s+/g, ' ').trim()
   if (oneLine === '') return '(empty body)'
-  return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine
+  return logSafe(oneLine, max)
 }

@@ -7,6 +7,7 @@ import {
   type GetTokenOptions,
   type TokenCredential
 } from '@azure/identity'
+import { readClientCertificate } from './certificate-pem.js'
 import { explainSignInFailure } from './sign-in-errors.js'
 import type { Settings } from '../settings.js'
 import { diagnoseTenant } from './tenant-diagnosis.js'
@@ -44,7 +45,7 @@ export function createCredential(settings: Settings, deps: CredentialDeps): Toke
       credential = new ClientCertificateCredential(
         signIn.tenantId,
         signIn.clientId,
-        { certificate: signIn.certificatePem },
+        { certificate: readClientCertificate(signIn.certificatePem) },
         options
       )
       break

@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
 import { readSettings, type Settings } from '../settings.js'
 import { createCredential } from './credential.js'
+import { secretParts } from './secret-parts.js'
 
 /** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
 export function prepare(): { settings: Settings; credential: TokenCredential } {
@@ -17,8 +18,7 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
   return { settings, credential }
 }
 
-// Masked before anything else runs, so that no later line, debug ones included, can show them. The runner matches
-// masks line by line, so multi-line values (a PEM key) are masked line by line too.
+// Masked before anything else runs, so that no later line, debug ones included, can show them.
 function maskSecretInputs(): void {
   const secrets = [
     core.getInput('client-secret'),
@@ -29,14 +29,10 @@ function maskSecretInputs(): void {
   try {
     const creds: unknown = JSON.parse(core.getInput('creds') || '{}')
     const secret = (creds as { clientSecret?: unknown })?.clientSecret
-    if (typeof secret === 'string') secrets.push(secret)
+    // A number is refused by input validation, which names the field; it is masked all the same.
+    if (typeof secret === 'string' || typeof secret === 'number') secrets.push(String(secret))
   } catch {
     // Malformed creds are reported by input validation; the whole value is masked above.
   }
-  for (const secret of secrets) {
-    for (const line of secret.split(/\r?\n/)) {
-      const value = line.trim()
-      if (value.length >= 4 && !/^-----(BEGIN|END) /.test(value)) core.setSecret(value)
-    }
-  }
+  for (const secret of secrets) for (const part of secretParts(secret)) core.setSecret(part)
 }

@@ -1,4 +1,5 @@
 import { excerpt } from '../job/submitted-job.js'
+import { logSafe } from '../untrusted-text.js'
 import { describeSignIn, type SignIn } from './sign-in.js'
 
 // Turns what Microsoft Entra ID, the Azure CLI or a managed identity endpoint answered into what to fix.
@@ -34,7 +35,7 @@ const entraHints: Record<string, (c: SignInContext) => string> = {
 
 function noFederatedCredential(c: SignInContext): string {
   const claims = c.idToken ? jwtClaims(c.idToken) : {}
-  const shown = ['sub', 'aud', 'iss'].map(name => `${name} '${String(claims[name] ?? '?')}'`).join(', ')
+  const shown = ['sub', 'aud', 'iss'].map(name => `${name} '${logSafe(String(claims[name] ?? '?'), 300)}'`).join(', ')
   return (
     `No federated credential of app '${clientIdOf(c.signIn)}' matches this workflow's GitHub ID token (${shown}). ` +
     'Add one under "Certificates & secrets" > "Federated credentials" with exactly that subject (it is ' +
@@ -85,7 +86,8 @@ function entraMessage(message: string): string {
   const aadsts = /AADSTS\d+:[^\r\n]*/.exec(message)?.[0]
   if (!aadsts) return excerpt(message, 500)
   const correlation = /Correlation ID: ([0-9a-f-]{36})/i.exec(message)?.[1]
-  return correlation ? `${aadsts.trim()} (correlation id ${correlation})` : aadsts.trim()
+  const said = logSafe(aadsts.trim(), 500)
+  return correlation ? `${said} (correlation id ${correlation})` : said
 }
 
 // The ways that do not talk to Entra themselves: the Azure CLI and the managed identity endpoint.

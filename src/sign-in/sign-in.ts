@@ -142,7 +142,13 @@ function readCreds(raw: SignInInputs, env: SignInEnvironment) {
   }
   const field = (name: string): string => {
     const value = (creds as Record<string, unknown>)[name]
-    return typeof value === 'string' ? value.trim() : ''
+    if (value === undefined || value === null) return ''
+    if (typeof value !== 'string') {
+      throw new InputError(
+        `Input 'creds': field '${name}' must be text (a JSON string in quotes), got ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}.`
+      )
+    }
+    return value.trim()
   }
   const authorityHost = field('activeDirectoryEndpointUrl').replace(/\/+$/, '') || undefined
   return {

@@ -210,9 +210,26 @@ export function findLeaks(result: ActionResult, secrets: string[]): string[] {
   }
   const leaks: string[] = []
   for (const secret of secrets.filter(s => s.length >= 4)) {
-    for (const [place, text] of Object.entries(places)) {
-      if (text.includes(secret)) leaks.push(`${place} contains ${secret.slice(0, 4)}…`)
+    for (const [encoding, encoded] of encodings(secret)) {
+      for (const [place, text] of Object.entries(places)) {
+        if (text.includes(encoded)) leaks.push(`${place} contains ${secret.slice(0, 4)}… (${encoding})`)
+      }
     }
   }
   return leaks
+}
+
+// The forms a secret takes when a service or a library echoes it: as sent in a URL or a form, in Basic
+// authentication or a JSON string, in a JWT segment.
+function encodings(secret: string): [string, string][] {
+  const bytes = Buffer.from(secret, 'utf8')
+  const forms: [string, string][] = [
+    ['as it is', secret],
+    ['URL-encoded', encodeURIComponent(secret)],
+    ['form-encoded', new URLSearchParams({ s: secret }).toString().slice(2)],
+    ['JSON-escaped', JSON.stringify(secret).slice(1, -1)],
+    ['base64', bytes.toString('base64').replace(/=+$/, '')],
+    ['base64url', bytes.toString('base64url')]
+  ]
+  return forms.filter(([, encoded], i) => encoded.length >= 4 && forms.findIndex(([, e]) => e === encoded) === i)
 }

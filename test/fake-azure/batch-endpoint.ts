@@ -19,6 +19,17 @@ export interface BatchEndpointOptions extends Partial<Workspace> {
   jobStatuses?: JobStatusScript
 }
 
+/**
+ * Parts of the next submission answers to replace with what a test chooses, as a compromised or broken endpoint (or
+ * something in between) could send: the job is still created, under its real name, but the answer says otherwise.
+ */
+export interface CraftedAnswer {
+  name?: unknown
+  id?: unknown
+  status?: unknown
+  studio?: unknown
+}
+
 const jobsWrite = 'Microsoft.MachineLearningServices/workspaces/batchEndpoints/jobs/write'
 
 /** The data plane of one batch endpoint: `POST <scoring uri>` (…/jobs) starts a job. */
@@ -32,6 +43,7 @@ export class BatchEndpoint {
   readonly audience: string
   private readonly tokens: TokenStore
   private jobStatuses: JobStatusScript
+  private crafted: CraftedAnswer | undefined
 
   readonly routes: Route[] = [
     { name: 'submit', method: 'POST', path: /^\/jobs$/, handle: request => this.submit(request) }
@@ -71,6 +83,11 @@ export class BatchEndpoint {
     const job = this.jobNamed(jobName)
     if (!job) throw new Error(`The fake batch endpoint has no job named '${jobName}'.`)
     job.statuses.replace(statuses)
+  }
+
+  /** Every submission answer from now on carries these parts as given. */
+  craftAnswers(crafted: CraftedAnswer): void {
+    this.crafted = crafted
   }
 
   // The checks run in the order the service makes them: token, role, routing, body; only then is a job created.
@@ -124,7 +141,9 @@ export class BatchEndpoint {
   }
 
   private created(job: BatchJob): Reply {
-    return jsonReply(201, jobResource(job, this.workspace, this.studioUrl), {
+    const resource = jobResource(job, this.workspace, this.studioUrl)
+    if (this.crafted) craft(resource, this.crafted)
+    return jsonReply(201, resource, {
       'azureml-model-deployment': job.deployment
     })
   }
@@ -165,6 +184,15 @@ export class BatchEndpoint {
       'If access was recently granted, please refresh your credentials.'
     )
   }
+}
+
+function craft(resource: Record<string, unknown>, crafted: CraftedAnswer): void {
+  const properties = resource['properties'] as Record<string, unknown>
+  const endpoints = properties['interactionEndpoints'] as Record<string, Record<string, unknown>>
+  if ('name' in crafted) resource['name'] = crafted.name
+  if ('id' in crafted) resource['id'] = crafted.id
+  if ('status' in crafted) properties['status'] = crafted.status
+  if ('studio' in crafted && endpoints['Studio']) endpoints['Studio']['endpoint'] = crafted.studio
 }
 
 /** The error body Azure ML services answer with: `{"error": {"code", "message", "details"}}`. */
