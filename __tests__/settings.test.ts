@@ -53,6 +53,24 @@ describe('readSettings', () => {
     )
   })
 
+  it('says in one notice that /jobs was appended, and says nothing when the URI has it', () => {
+    const runner = testRunner()
+    readSettings(
+      name => ({ ...valid, 'endpoint-uri': 'https://ep.westus2.inference.ml.azure.com/' })[name] ?? '',
+      runner
+    )
+    expect(runner.notices).toEqual([
+      "Input 'endpoint-uri' does not end in /jobs; scoring at https://ep.westus2.inference.ml.azure.com/jobs, the " +
+        "endpoint's scoring URI."
+    ])
+    const quiet = testRunner()
+    readSettings(
+      name => ({ ...valid, 'endpoint-uri': 'https://ep.westus2.inference.ml.azure.com/jobs/' })[name] ?? '',
+      quiet
+    )
+    expect(quiet.notices).toEqual([])
+  })
+
   it('accepts a tenant domain, uri_file, a deployment and a sovereign cloud', () => {
     const settings = settingsFrom({
       'tenant-id': 'contoso.onmicrosoft.com',

@@ -1,9 +1,17 @@
 // `npm run demo`: the built action (dist/index.js) runs, as the GitHub runner would run it, against the fake Azure
-// on 127.0.0.1, and this prints what a workflow author would see: the log, the outputs and the step summary.
-import { startScenario, errorMessage } from '../test/e2e/scenario.js'
-import { visibleLog } from '../test/e2e/run-action.js'
+// on 127.0.0.1 (and Azurite for the workspace's storage), and this prints what a workflow author would see: the
+// step's `with:`, the log, the outputs and the step summary.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { visibleLog, type ActionResult } from '../test/e2e/run-action.js'
+import { errorMessage } from '../test/e2e/scenario.js'
+import { startStorageScenario } from '../test/e2e/storage-scenario.js'
 
-const scenario = await startScenario()
+type Inputs = Record<string, string | undefined>
+
+const scenario = await startStorageScenario()
+const results: { result: ActionResult; expectedExit: number }[] = []
 try {
   section('A push of new data: the step submits a scoring job (the endpoint first answers 503, then accepts)')
   scenario.fake.fail('submit', {
@@ -11,54 +19,86 @@ try {
     headers: { 'retry-after': '1' },
     body: '{"error":{"code":"ServiceUnavailable","message":"Busy"}}'
   })
-  const result = await scenario.run()
-  // What the runner shows without step debug logging: no ::debug:: lines.
-  console.log(
-    indent(
-      visibleLog(result)
-        .replace(/^::debug::.*\n/gm, '')
-        .trim()
-    )
-  )
-  console.log(`\nexit code ${result.exitCode}; outputs:`)
-  for (const [name, value] of Object.entries(result.outputs)) console.log(`  ${name} = ${value}`)
-  console.log('\nstep summary:')
-  console.log(indent(result.summary.trim()))
+  const submitted = await run({})
   console.log(
     `\nthe fake endpoint saw ${scenario.fake.requestsTo('submit').length} POSTs and created ${scenario.fake.jobs.length} job.`
   )
 
   section('With wait: true the step follows the job to its end')
   scenario.fake.setJobStatuses(['Preparing', 'Running', 'Running', 'Completed'])
-  const waited = await scenario.run({
-    wait: 'true',
-    'poll-interval': '1s',
-    'resource-manager-endpoint': scenario.fake.url
-  })
-  console.log(
-    indent(
-      visibleLog(waited)
-        .replace(/^::debug::.*\n/gm, '')
-        .trim()
-    )
+  await run({ wait: 'true', 'poll-interval': '1s', 'resource-manager-endpoint': scenario.fake.url })
+
+  section('dry-run: true validates every input and shows the request, sending nothing')
+  const before = scenario.fake.requests.length
+  await run({ 'dry-run': 'true', 'deployment-name': 'blue', 'mini-batch-size': '20', tags: 'team: ml-platform' })
+  console.log(`\nrequests the fake saw during the dry run: ${scenario.fake.requests.length - before}`)
+
+  section('input-path: files of the checkout go up to the workspace datastore, and exactly those are scored')
+  const ws = scenario.fake.batchEndpoint.workspace
+  const uploaded = await run(
+    {
+      'input-uri': undefined,
+      'input-path': 'data/incoming/**/*.csv',
+      workspace: `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`,
+      'resource-manager-endpoint': scenario.fake.url
+    },
+    { GITHUB_WORKSPACE: checkout() }
   )
-  console.log(
-    `\nexit code ${waited.exitCode}; status = ${waited.outputs['status']}, duration-seconds = ${waited.outputs['duration-seconds']}`
-  )
-  console.log('\nstep summary:')
-  console.log(indent(waited.summary.trim()))
+  const blobs = await scenario.listBlobs(uploaded.outputs['input-uri']?.replace(/^.*\/paths\//, ''))
+  console.log(`\nblobs in the datastore under that folder: ${blobs.join(', ')}`)
 
   section('The same step with a client secret ID pasted instead of its value')
-  const failed = await scenario.run({ 'client-secret': 'b1f0c1de-0000-4000-8000-000000000000' })
-  console.log(indent(errorMessage(failed)))
-  console.log(`\nexit code ${failed.exitCode}`)
+  await run({ 'client-secret': 'b1f0c1de-0000-4000-8000-000000000000' }, {}, 1)
 
-  const leaks = [...scenario.leaks(result), ...scenario.leaks(waited), ...scenario.leaks(failed)]
-  console.log(`\nsecrets or tokens in logs, outputs or summary: ${leaks.length === 0 ? 'none' : leaks.join(', ')}`)
-  process.exitCode =
-    result.exitCode === 0 && waited.exitCode === 0 && failed.exitCode === 1 && leaks.length === 0 ? 0 : 1
+  const leaks = results.flatMap(({ result }) => scenario.leaks(result))
+  console.log(`\nsecrets or tokens in logs, outputs or summaries: ${leaks.length === 0 ? 'none' : leaks.join(', ')}`)
+  const asExpected = results.every(({ result, expectedExit }) => result.exitCode === expectedExit)
+  process.exitCode = asExpected && leaks.length === 0 && submitted.exitCode === 0 ? 0 : 1
 } finally {
-  await scenario.fake.close()
+  await scenario.close()
+}
+
+/** Runs the action with the scenario's inputs and these, printing the step as a workflow would hold it, then its result. */
+async function run(overrides: Inputs, env: Record<string, string> = {}, expectedExit = 0): Promise<ActionResult> {
+  const inputs = { ...scenario.inputs, ...overrides }
+  console.log('- uses: your-org/azureml-batch-score@v1\n  with:')
+  for (const [name, value] of Object.entries(inputs)) {
+    if (value === undefined) continue
+    const shown =
+      name === 'client-secret' && value === scenario.app.clientSecret ? '${{ secrets.AZURE_CLIENT_SECRET }}' : value
+    console.log(`    ${name}: ${shown.includes('\n') || shown.includes(': ') ? JSON.stringify(shown) : shown}`)
+  }
+  const result = await scenario.run(overrides, { env })
+  results.push({ result, expectedExit })
+  // What the runner shows without step debug logging: no ::debug:: lines.
+  console.log(
+    `\nlog:\n${indent(
+      visibleLog(result)
+        .replace(/^::debug::.*\n/gm, '')
+        .trim()
+    )}`
+  )
+  console.log(`\nexit code ${result.exitCode}`)
+  if (result.exitCode !== 0) console.log(`the error, as the runner shows it:\n${indent(errorMessage(result))}`)
+  const outputs = Object.entries(result.outputs)
+  if (outputs.length > 0) console.log(`outputs:\n${outputs.map(([name, value]) => `  ${name} = ${value}`).join('\n')}`)
+  // A dry run's summary repeats its log.
+  if (result.summary.trim() && !inputs['dry-run']) console.log(`step summary:\n${indent(result.summary.trim())}`)
+  return result
+}
+
+// A checkout with new data in it, as actions/checkout would leave it.
+function checkout(): string {
+  const root = mkdtempSync(join(tmpdir(), 'demo-checkout-'))
+  const files = {
+    'data/incoming/2026/11/a.csv': 'age,chol\n63,233\n',
+    'data/incoming/2026/11/b.csv': 'age,chol\n37,250\n'
+  }
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true })
+    writeFileSync(join(root, path), content)
+  }
+  return root
 }
 
 function section(title: string): void {

@@ -54,6 +54,8 @@ export interface RunnerEnvironment {
   /** ACTIONS_ID_TOKEN_REQUEST_URL is set: the job has `permissions: id-token: write`. */
   oidcAvailable: boolean
   warn(message: string): void
+  /** A one-line note for the workflow author: something the action adjusted that works, but could be written better. */
+  notice(message: string): void
 }
 
 /** Trimmed inputs, and a `check` that collects each InputError into `problems` instead of stopping at the first. */
@@ -103,9 +105,13 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     )
   )
   const authorityHostInput = get('authority-host') || resolved?.authorityHost || ''
+  const scoringUri = check(() => format.scoringUri(required('endpoint-uri')))
+  if (scoringUri && !/\/jobs\/*$/.test(new URL(get('endpoint-uri')).pathname)) {
+    runner.notice(`Input 'endpoint-uri' does not end in /jobs; scoring at ${scoringUri}, the endpoint's scoring URI.`)
+  }
   const settings: Settings = {
     signIn: resolved?.signIn,
-    scoringUri: check(() => format.scoringUri(required('endpoint-uri'))),
+    scoringUri,
     deploymentName: check(() => (get('deployment-name') ? format.deployment(get('deployment-name')) : undefined)),
     job: readJobDefinition({ get, check }),
     workspace: get('workspace') ? check(() => workspaceId(get('workspace'))) : undefined,

@@ -29,6 +29,8 @@ export interface AzureRequest {
   timeoutMs: number
   /** Ends the request (and any retry wait) early: the workflow was cancelled. */
   signal?: AbortSignal
+  /** Called once, when the first attempt leaves with its token: a sign-in failure never follows it. */
+  onSigned?: () => void
 }
 
 export interface AzureResponse {
@@ -74,6 +76,18 @@ export function createAzureClient(
     { afterPhase: 'Retry' }
   )
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
+  const signedHooks = new WeakMap<PipelineRequest, () => void>()
+  pipeline.addPolicy(
+    {
+      name: 'reportSigned',
+      sendRequest: (request, next) => {
+        signedHooks.get(request)?.()
+        signedHooks.delete(request)
+        return next(request)
+      }
+    },
+    { afterPhase: 'Sign' }
+  )
   const httpClient = createDefaultHttpClient()
 
   return async request => {
@@ -85,6 +99,7 @@ export function createAzureClient(
       timeout: request.timeoutMs,
       abortSignal: request.signal
     })
+    if (request.onSigned) signedHooks.set(pipelineRequest, request.onSigned)
     const response: PipelineResponse = await pipeline.sendRequest(httpClient, pipelineRequest)
     return {
       status: response.status,

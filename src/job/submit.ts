@@ -34,7 +34,6 @@ export async function submitJob(
   log: Log
 ): Promise<SubmittedJob> {
   const submission = buildSubmission(settings, randomUUID(), provenanceTags)
-  log.info(`POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`)
   let answer
   try {
     answer = await send({
@@ -42,7 +41,12 @@ export async function submitJob(
       url: submission.scoringUri,
       headers: submission.headers,
       body: submission.body,
-      timeoutMs: submitTimeoutMs
+      timeoutMs: submitTimeoutMs,
+      // Logged once a token is in hand, so that a failed sign-in is the last line, not a POST that never left.
+      onSigned: () =>
+        log.info(
+          `POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`
+        )
     })
   } catch (error) {
     if (error instanceof SignInError || !isRestError(error)) throw error

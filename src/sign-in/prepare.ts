@@ -9,7 +9,8 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
   maskSecretInputs()
   const settings = readSettings(name => core.getInput(name), {
     oidcAvailable: Boolean(process.env['ACTIONS_ID_TOKEN_REQUEST_URL']),
-    warn: message => core.warning(message)
+    warn: message => core.warning(message),
+    notice: message => core.notice(message)
   })
   const credential = createCredential(settings, {
     getIdToken: audience => core.getIDToken(audience),

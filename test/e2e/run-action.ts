@@ -160,7 +160,8 @@ export const harnessProvenanceTags = {
 /** What the runner gives for `${{ github.token }}`: the workflow's token, which the fake GitHub API accepts. */
 export const workflowToken = 'ghs_16C7e42F292c6912E7710c838347Ae178B4a'
 
-function inputVariables(inputs: Record<string, string | undefined>): Record<string, string> {
+/** The INPUT_<NAME> variables the runner sets for these inputs, action.yml's defaults filled in. */
+export function inputVariables(inputs: Record<string, string | undefined>): Record<string, string> {
   const variables: Record<string, string> = {}
   for (const [name, spec] of Object.entries(actionYaml.inputs)) {
     // Defaults are expressions the runner evaluates; github.token is the only one action.yml uses.
