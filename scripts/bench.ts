@@ -161,6 +161,9 @@ try {
   const wait = await simulateWait(3607, 30_000)
   const dist = distBytes()
   const memoryKb = await peakMemoryKb(scenario)
+  // The endpoint answering 150 MB: the action reads 1 MiB of it and closes the connection.
+  scenario.fake.fail('submit', { status: 400, bodyBytes: 150 * 1024 * 1024 })
+  const largeAnswerMemoryKb = await peakMemoryKb(scenario)
   console.log('Measuring uploads against Azurite …')
   const uploads = [
     await measureUpload('1,000 files of 4 KiB', smallFiles(1000, 4096)),
@@ -195,6 +198,7 @@ try {
     },
     bundle: { totalBytes: dist.total, files: dist.files, loadedBySubmission: chunks },
     peakMemoryKb: memoryKb ?? null,
+    peakMemoryWith150MbAnswerKb: largeAnswerMemoryKb ?? null,
     uploads,
     azStorageBlobUploadBatch: azCli
   }
@@ -204,7 +208,11 @@ try {
     ['≤ 130 status reads per job-hour at 30s', wait.reads <= 130],
     ['end noticed within one poll-interval', wait.noticedAfterMs <= 30_000],
     ['dist/ ≤ 2 MB', dist.total <= 2 * 1024 * 1024],
-    ['a plain submission loads index.js only', chunks.length === 1 && chunks[0] === 'index.js']
+    ['a plain submission loads index.js only', chunks.length === 1 && chunks[0] === 'index.js'],
+    [
+      'a 150 MB answer costs ≤ 16 MiB more memory',
+      memoryKb === undefined || largeAnswerMemoryKb === undefined || largeAnswerMemoryKb - memoryKb <= 16 * 1024
+    ]
   ] as const
 
   console.log('')
@@ -230,6 +238,9 @@ try {
   console.log(`| dist/ files a plain submission loads | ${chunks.join(', ')} |`)
   console.log(
     `| peak memory of one submission | ${memoryKb === undefined ? 'n/a (no /usr/bin/time)' : `${(memoryKb / 1024).toFixed(0)} MiB`} |`
+  )
+  console.log(
+    `| peak memory when the endpoint answers 150 MB | ${largeAnswerMemoryKb === undefined ? 'n/a (no /usr/bin/time)' : `${(largeAnswerMemoryKb / 1024).toFixed(0)} MiB`} |`
   )
   for (const upload of uploads) {
     console.log(`| upload (whole step): ${upload.case} | ${upload.seconds} s, ${upload.mibPerSecond} MiB/s |`)

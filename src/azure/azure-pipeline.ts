@@ -95,7 +95,9 @@ export function createAzureClient(
     try {
       response = await pipeline.sendRequest(httpClient, pipelineRequest)
     } catch (error) {
-      if (!total.aborted || request.signal?.aborted) throw error
+      // Only a cut made by the total bound is reported as one; a sign-in failure says more about what it waited on.
+      const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')
+      if (!aborted || !total.aborted || request.signal?.aborted) throw error
       throw new RestError(
         `No answer from ${new URL(request.url).host} within ${limits.maxTotalMs / 1000} s in all ` +
           '(the token, every attempt and the pauses between them)',

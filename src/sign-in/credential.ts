@@ -96,7 +96,7 @@ export function createCredential(settings: Settings, deps: CredentialDeps): Toke
         if (token) deps.mask(token.token)
         return token
       } catch (error) {
-        if (error instanceof SignInError || tokenOptions?.abortSignal?.aborted) throw error
+        if (error instanceof SignInError) throw error
         if (error instanceof TokenTimeoutError) throw new SignInError(error.message, { cause: error })
         let message = error instanceof Error ? error.message : String(error)
         if (message.includes('endpoints_resolution_error') && 'tenantId' in signIn && signIn.tenantId) {

@@ -52,7 +52,7 @@ export function tokenHttpClient(serviceOf: (url: string) => TokenService): HttpC
 /**
  * Runs one token fetch with a deadline: past it, every request of the fetch is aborted and the fetch fails, naming the
  * service that did not answer (`fallback` when no request was in flight: a retry pause, the Azure CLI). `signal`
- * (the request that needs the token was given up) ends it early too.
+ * (the request that needs the token was given up) ends it early, the same way.
  */
 export async function withTokenDeadline<T>(
   work: () => Promise<T>,
@@ -74,9 +74,15 @@ export async function withTokenDeadline<T>(
         )
       )
     }, deadlineMs)
+    // The request that needed the token gave up (its own bound, or the run was cancelled): so does the fetch.
     onAbort = () => {
+      const service = fetch.waitingOn ?? fallback
       controller.abort(signal?.reason)
-      reject(signal?.reason)
+      reject(
+        new TokenTimeoutError(
+          `${service.name} had not answered when the request that needed the token gave up. ${service.check}`
+        )
+      )
     }
   })
   signal?.addEventListener('abort', onAbort, { once: true })

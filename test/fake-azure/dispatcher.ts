@@ -95,7 +95,10 @@ export class Dispatcher {
     if (!this.closing.signal.aborted) recorded.closedEarly = true
   }
 
-  /** Sends `bodyBytes` of text at the pace the client reads it, stopping when the client closes the connection. */
+  /**
+   * Sends `bodyBytes` of text at the pace the client reads it, stopping when the client closes the connection (or,
+   * with `stallAfterBytes`, stalling there).
+   */
   private async sendLarge(response: ServerResponse, fault: StatusFault, recorded: RecordedRequest): Promise<void> {
     const total = fault.bodyBytes ?? 0
     response.writeHead(fault.status, {
@@ -106,8 +109,9 @@ export class Dispatcher {
     })
     const chunk = Buffer.alloc(64 * 1024, 'The service says a lot. ')
     let sent = 0
-    while (sent < total && !response.destroyed) {
-      const piece = chunk.subarray(0, Math.min(chunk.length, total - sent))
+    const stallAt = fault.stallAfterBytes ?? total
+    while (sent < stallAt && !response.destroyed) {
+      const piece = chunk.subarray(0, Math.min(chunk.length, stallAt - sent))
       sent += piece.length
       if (!response.write(piece)) {
         await new Promise<void>(resolve => {
@@ -116,7 +120,8 @@ export class Dispatcher {
         })
       }
     }
-    if (sent < total || response.destroyed) recorded.closedEarly = true
+    if (sent < total && !response.destroyed) await this.hang(response, recorded)
+    else if (sent < total || response.destroyed) recorded.closedEarly = true
     else response.end()
   }
 

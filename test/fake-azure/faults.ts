@@ -9,6 +9,8 @@ export interface StatusFault {
   delayMs?: number
   /** Instead of `body`, an answer this many bytes long, sent in chunks as fast as the client reads them. */
   bodyBytes?: number
+  /** With `bodyBytes`: the body stops after this many bytes, the connection left open, as a stalled service does. */
+  stallAfterBytes?: number
 }
 
 /**
