@@ -115,8 +115,11 @@ export class Dispatcher {
       sent += piece.length
       if (!response.write(piece)) {
         await new Promise<void>(resolve => {
-          response.once('drain', resolve)
-          response.once('close', resolve)
+          const done = () => {
+            response.off('drain', done).off('close', done)
+            resolve()
+          }
+          response.on('drain', done).on('close', done)
         })
       }
     }
