@@ -97,7 +97,8 @@ async function peakMemoryKb(scenario: Scenario): Promise<number | undefined> {
   if (!existsSync('/usr/bin/time')) return undefined
   const log = join(mkdtempSync(join(tmpdir(), 'bench-')), 'rss')
   await scenario.start({}, { wrapper: ['/usr/bin/time', '-f', '%M', '-o', log] }).result
-  return Number(readFileSync(log, 'utf8').trim())
+  // After a failed run, time writes "Command exited with non-zero status 1" first; the figure is the last line.
+  return Number(readFileSync(log, 'utf8').trim().split('\n').at(-1))
 }
 
 function distBytes(): { total: number; files: Record<string, number> } {
@@ -161,6 +162,9 @@ try {
   const wait = await simulateWait(3607, 30_000)
   const dist = distBytes()
   const memoryKb = await peakMemoryKb(scenario)
+  // The endpoint answering 150 MB: the action reads 1 MiB of it and closes the connection.
+  scenario.fake.fail('submit', { status: 400, bodyBytes: 150 * 1024 * 1024 })
+  const largeAnswerMemoryKb = await peakMemoryKb(scenario)
   console.log('Measuring uploads against Azurite …')
   const uploads = [
     await measureUpload('1,000 files of 4 KiB', smallFiles(1000, 4096)),
@@ -195,6 +199,7 @@ try {
     },
     bundle: { totalBytes: dist.total, files: dist.files, loadedBySubmission: chunks },
     peakMemoryKb: memoryKb ?? null,
+    peakMemoryWith150MbAnswerKb: largeAnswerMemoryKb ?? null,
     uploads,
     azStorageBlobUploadBatch: azCli
   }
@@ -204,7 +209,11 @@ try {
     ['≤ 130 status reads per job-hour at 30s', wait.reads <= 130],
     ['end noticed within one poll-interval', wait.noticedAfterMs <= 30_000],
     ['dist/ ≤ 2 MB', dist.total <= 2 * 1024 * 1024],
-    ['a plain submission loads index.js only', chunks.length === 1 && chunks[0] === 'index.js']
+    ['a plain submission loads index.js only', chunks.length === 1 && chunks[0] === 'index.js'],
+    [
+      "a 150 MB answer: peak memory ≤ 2× a submission's",
+      memoryKb === undefined || largeAnswerMemoryKb === undefined || largeAnswerMemoryKb <= 2 * memoryKb
+    ]
   ] as const
 
   console.log('')
@@ -230,6 +239,9 @@ try {
   console.log(`| dist/ files a plain submission loads | ${chunks.join(', ')} |`)
   console.log(
     `| peak memory of one submission | ${memoryKb === undefined ? 'n/a (no /usr/bin/time)' : `${(memoryKb / 1024).toFixed(0)} MiB`} |`
+  )
+  console.log(
+    `| peak memory when the endpoint answers 150 MB | ${largeAnswerMemoryKb === undefined ? 'n/a (no /usr/bin/time)' : `${(largeAnswerMemoryKb / 1024).toFixed(0)} MiB`} |`
   )
   for (const upload of uploads) {
     console.log(`| upload (whole step): ${upload.case} | ${upload.seconds} s, ${upload.mibPerSecond} MiB/s |`)

@@ -23,7 +23,8 @@ const armRetryLimits: RetryLimits = {
   maxAttempts: 3,
   maxElapsedMs: 20_000,
   baseDelayMs: 1_000,
-  maxDelayMs: 8_000
+  maxDelayMs: 8_000,
+  maxTotalMs: 60_000
 }
 
 export async function run(): Promise<void> {

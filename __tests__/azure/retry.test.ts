@@ -5,7 +5,13 @@ const request = createPipelineRequest({ url: 'https://ep.example/jobs', method: 
 function response(status: number, headers: Record<string, string> = {}): PipelineResponse {
   return { status, headers: createHttpHeaders(headers), request }
 }
-const limits: RetryLimits = { maxAttempts: 5, maxElapsedMs: 60_000, baseDelayMs: 1_000, maxDelayMs: 16_000 }
+const limits: RetryLimits = {
+  maxAttempts: 5,
+  maxElapsedMs: 60_000,
+  baseDelayMs: 1_000,
+  maxDelayMs: 16_000,
+  maxTotalMs: 120_000
+}
 
 describe('isTransient', () => {
   it.each([408, 429, 500, 502, 503, 504])('retries HTTP %s', status => {

@@ -1,15 +1,16 @@
 import {
   bearerTokenAuthenticationPolicy,
-  createDefaultHttpClient,
   createHttpHeaders,
   createPipelineFromOptions,
   createPipelineRequest,
+  RestError,
   retryPolicy,
   type HttpMethods,
   type PipelineRequest,
   type PipelineResponse
 } from '@azure/core-rest-pipeline'
 import type { TokenCredential } from '@azure/identity'
+import { cappedHttpClient } from './capped-http-client.js'
 import { timeoutAsNetworkErrorPolicy, transientRetryStrategy, type RetryLimits } from './retry.js'
 
 export const userAgent = 'azureml-batch-score-action'
@@ -26,6 +27,7 @@ export interface AzureRequest {
   url: string
   headers?: Record<string, string>
   body?: string
+  /** Each attempt ends after this long without an answer (body included). */
   timeoutMs: number
   /** Ends the request (and any retry wait) early: the workflow was cancelled. */
   signal?: AbortSignal
@@ -36,6 +38,7 @@ export interface AzureRequest {
 export interface AzureResponse {
   status: number
   headers: Record<string, string>
+  /** The answer, read up to answerCapBytes: a longer one ends with answerCutNote. */
   bodyText: string
   /** How many times the request was sent, retries included. */
   attempts: number
@@ -46,7 +49,8 @@ export type SendAzureRequest = (request: AzureRequest) => Promise<AzureResponse>
 /**
  * One authenticated HTTP client per Azure plane, built on the Azure SDK's pipeline: it brings proxy support
  * (HTTPS_PROXY/NO_PROXY on self-hosted runners), keep-alive, the user agent and token caching/refresh; the default
- * retry policy is replaced by one with this action's budget.
+ * retry policy is replaced by one with this action's budget. Each request, its token included, ends within
+ * `limits.maxTotalMs`: a token refresh that hangs cannot hold a status read or a cancel for longer.
  */
 export function createAzureClient(
   credential: TokenCredential,
@@ -88,19 +92,33 @@ export function createAzureClient(
     },
     { afterPhase: 'Sign' }
   )
-  const httpClient = createDefaultHttpClient()
+  const httpClient = cappedHttpClient()
 
   return async request => {
+    const total = AbortSignal.timeout(limits.maxTotalMs)
     const pipelineRequest = createPipelineRequest({
       url: request.url,
       method: request.method,
       headers: createHttpHeaders(request.headers),
       body: request.body,
       timeout: request.timeoutMs,
-      abortSignal: request.signal
+      // The bearer policy hands this signal to getToken too, so it also ends a token wait.
+      abortSignal: request.signal ? AbortSignal.any([request.signal, total]) : total
     })
     if (request.onSigned) signedHooks.set(pipelineRequest, request.onSigned)
-    const response: PipelineResponse = await pipeline.sendRequest(httpClient, pipelineRequest)
+    let response: PipelineResponse
+    try {
+      response = await pipeline.sendRequest(httpClient, pipelineRequest)
+    } catch (error) {
+      // Only a cut made by the total bound is reported as one; a sign-in failure says more about what it waited on.
+      const aborted = error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')
+      if (!aborted || !total.aborted || request.signal?.aborted) throw error
+      throw new RestError(
+        `No answer from ${new URL(request.url).host} within ${limits.maxTotalMs / 1000} s in all ` +
+          '(the token, every attempt and the pauses between them)',
+        { code: 'ETIMEDOUT', request: pipelineRequest }
+      )
+    }
     return {
       status: response.status,
       headers: response.headers.toJSON(),

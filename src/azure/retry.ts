@@ -25,6 +25,8 @@ export interface RetryLimits {
   /** First back-off delay; doubles per attempt, with jitter, up to maxDelayMs. */
   baseDelayMs: number
   maxDelayMs: number
+  /** One request ends within this in all: its token, every attempt and the pauses between them. */
+  maxTotalMs: number
 }
 
 export interface Clock {

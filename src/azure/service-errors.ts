@@ -1,4 +1,5 @@
 import { excerpt } from '../job/submitted-job.js'
+import { answerCutNote } from './capped-http-client.js'
 import { describeSignIn, type SignIn } from '../sign-in/sign-in.js'
 import { logSafe } from '../untrusted-text.js'
 
@@ -68,6 +69,10 @@ function endpointHint(status: number, said: string, c: EndpointContext): string 
 
 /** The service's own words: `{"error": {"code", "message"}}` when JSON, else the text as it came. */
 export function serviceMessage(bodyText: string): { code?: string; text: string } {
+  // A cut answer is no JSON; its start is shown, and the note that says it was cut, which the excerpt would drop.
+  if (bodyText.endsWith(answerCutNote)) {
+    return { text: `${excerpt(bodyText.slice(0, -answerCutNote.length), 800)} ${answerCutNote}` }
+  }
   try {
     const body = JSON.parse(bodyText) as { error?: { code?: unknown; message?: unknown } }
     const error = body?.error

@@ -5,7 +5,7 @@ import { cancelJob, readJobStatus } from './arm-job.js'
 import { classifyStatus } from './job-status.js'
 import { readFollowState, saveCancelStage } from './state.js'
 
-const retryLimits = { maxAttempts: 4, maxElapsedMs: 20_000, baseDelayMs: 500, maxDelayMs: 4_000 }
+const retryLimits = { maxAttempts: 4, maxElapsedMs: 20_000, baseDelayMs: 500, maxDelayMs: 4_000, maxTotalMs: 60_000 }
 
 /**
  * Runs only when the workflow run was cancelled (post-if: cancelled()). If main was stopped before it could cancel

@@ -9,12 +9,13 @@ import { logSafe, trustedLink } from '../untrusted-text.js'
 import { buildSubmission } from './job-request.js'
 import { parseSubmittedJob, type SubmittedJob } from './submitted-job.js'
 
-/** Retries of one submission stay within about a minute; each attempt gets its own timeout. */
+/** Retries of one submission stay within about a minute; each attempt gets its own timeout; all of it two minutes. */
 export const submitRetryLimits: RetryLimits = {
   maxAttempts: 5,
   maxElapsedMs: 60_000,
   baseDelayMs: 1_000,
-  maxDelayMs: 16_000
+  maxDelayMs: 16_000,
+  maxTotalMs: 120_000
 }
 const submitTimeoutMs = 30_000
 

@@ -11,6 +11,8 @@ import { readClientCertificate } from './certificate-pem.js'
 import { explainSignInFailure } from './sign-in-errors.js'
 import type { Settings } from '../settings.js'
 import { diagnoseTenant } from './tenant-diagnosis.js'
+import { tokenDeadlineMs, tokenHttpClient, TokenTimeoutError, withTokenDeadline } from './token-deadline.js'
+import { tokenServiceOf, tokenServiceOfSignIn } from './token-services.js'
 
 /** Thrown when no token could be had: the message already says what to fix. */
 export class SignInError extends Error {
@@ -18,22 +20,27 @@ export class SignInError extends Error {
 }
 
 export interface CredentialDeps {
-  /** Asks GitHub for an ID token with this audience (core.getIDToken). */
+  /** Asks GitHub for an ID token with this audience. */
   getIdToken(audience: string): Promise<string>
   /** Hides a value in the log (core.setSecret). */
   mask(secret: string): void
 }
 
+// az is killed just after the deadline has named it as what did not answer, so that no az process outlives the step.
+const azProcessTimeoutMs = tokenDeadlineMs + 2_000
+
 /**
  * The @azure/identity credential for the chosen way of signing in, wrapped so that every token it yields is masked
- * before anything can print it, and a failure to get one is explained.
+ * before anything can print it, a token that does not come within the deadline ends the wait, and a failure to get
+ * one is explained.
  */
 export function createCredential(settings: Settings, deps: CredentialDeps): TokenCredential {
   const { signIn } = settings
   const options = {
     authorityHost: settings.authorityHost,
     // Instance discovery asks the public cloud's Entra about the authority; a custom host is not known there.
-    disableInstanceDiscovery: settings.customAuthorityHost
+    disableInstanceDiscovery: settings.customAuthorityHost,
+    httpClient: tokenHttpClient(tokenServiceOf)
   }
   let idToken: string | undefined
   let credential: TokenCredential
@@ -70,22 +77,28 @@ export function createCredential(settings: Settings, deps: CredentialDeps): Toke
       )
       break
     case 'managed-identity':
-      credential = signIn.clientId
-        ? new ManagedIdentityCredential({ clientId: signIn.clientId })
-        : new ManagedIdentityCredential()
+      credential = new ManagedIdentityCredential({ clientId: signIn.clientId, httpClient: options.httpClient })
       break
     case 'azure-cli':
-      credential = new AzureCliCredential(signIn.tenantId ? { tenantId: signIn.tenantId } : {})
+      credential = new AzureCliCredential({
+        ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {}),
+        processTimeoutInMs: azProcessTimeoutMs
+      })
       break
   }
   return {
     async getToken(scopes: string | string[], tokenOptions?: GetTokenOptions) {
       try {
-        const token = await credential.getToken(scopes, tokenOptions)
+        const token = await withTokenDeadline(
+          () => credential.getToken(scopes, tokenOptions),
+          tokenServiceOfSignIn(signIn),
+          tokenOptions?.abortSignal as AbortSignal | undefined
+        )
         if (token) deps.mask(token.token)
         return token
       } catch (error) {
         if (error instanceof SignInError) throw error
+        if (error instanceof TokenTimeoutError) throw new SignInError(error.message, { cause: error })
         let message = error instanceof Error ? error.message : String(error)
         if (message.includes('endpoints_resolution_error') && 'tenantId' in signIn && signIn.tenantId) {
           message = (await diagnoseTenant(settings.authorityHost, signIn.tenantId)) ?? message

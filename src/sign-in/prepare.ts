@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
 import { readSettings, type Settings } from '../settings.js'
 import { createCredential } from './credential.js'
+import { requestGitHubIdToken } from './github-id-token.js'
 import { secretParts } from './secret-parts.js'
 
 /** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
@@ -13,7 +14,7 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
     notice: message => core.notice(message)
   })
   const credential = createCredential(settings, {
-    getIdToken: audience => core.getIDToken(audience),
+    getIdToken: audience => requestGitHubIdToken(audience),
     mask: secret => core.setSecret(secret)
   })
   return { settings, credential }

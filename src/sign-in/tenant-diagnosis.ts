@@ -1,4 +1,5 @@
-import { createDefaultHttpClient, createPipelineFromOptions, createPipelineRequest } from '@azure/core-rest-pipeline'
+import { createPipelineFromOptions, createPipelineRequest } from '@azure/core-rest-pipeline'
+import { cappedHttpClient } from '../azure/capped-http-client.js'
 import { userAgent } from '../azure/azure-pipeline.js'
 
 /**
@@ -11,7 +12,7 @@ export async function diagnoseTenant(authorityHost: string, tenantId: string): P
   const url = `${authorityHost}/${encodeURIComponent(tenantId)}/v2.0/.well-known/openid-configuration`
   try {
     const response = await pipeline.sendRequest(
-      createDefaultHttpClient(),
+      cappedHttpClient(),
       createPipelineRequest({ url, method: 'GET', timeout: 10_000 })
     )
     if (response.status === 200) return undefined

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Server, Socket } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { jsonReply, type RecordedRequest, type Reply, type Route, type RouteName } from './exchange.js'
-import { FaultQueue, faultReply, isReset, isStatus, type Fault } from './faults.js'
+import { FaultQueue, faultReply, isHang, isReset, isStatus, type Fault, type StatusFault } from './faults.js'
 
 /**
  * Records, routes and answers the requests of every listener the fake owns (Azure over TLS, IMDS over plain HTTP), so
@@ -68,11 +68,13 @@ export class Dispatcher {
     this.requests.push(recorded)
 
     const fault = this.faults.next(recorded.route)
-    if (fault?.delayMs) {
+    if (fault && 'delayMs' in fault && fault.delayMs) {
       const slept = await sleep(fault.delayMs, true, { signal: this.closing.signal }).catch(() => false)
       if (!slept) return
     }
     if (isReset(fault) && !fault.afterCreate) return this.reset(request)
+    if (isHang(fault)) return this.hang(response, recorded)
+    if (isStatus(fault) && fault.bodyBytes !== undefined) return this.sendLarge(response, fault, recorded)
     const reply = isStatus(fault) ? faultReply(fault) : route ? route.handle(recorded, params) : notFound(recorded)
     if (isReset(fault)) return this.reset(request)
     this.send(response, reply)
@@ -82,6 +84,48 @@ export class Dispatcher {
     // Azure services put a request id on every answer, errors included; users quote it in support cases.
     response.writeHead(reply.status, { 'x-request-id': randomUUID(), ...reply.headers })
     response.end(reply.body)
+  }
+
+  /** Never answers; notes whether the client gave up on the connection before the fake closed. */
+  private async hang(response: ServerResponse, recorded: RecordedRequest): Promise<void> {
+    await new Promise<void>(resolve => {
+      response.once('close', resolve)
+      this.closing.signal.addEventListener('abort', () => resolve(), { once: true })
+    })
+    if (!this.closing.signal.aborted) recorded.closedEarly = true
+  }
+
+  /**
+   * Sends `bodyBytes` of text at the pace the client reads it, stopping when the client closes the connection (or,
+   * with `stallAfterBytes`, stalling there).
+   */
+  private async sendLarge(response: ServerResponse, fault: StatusFault, recorded: RecordedRequest): Promise<void> {
+    const total = fault.bodyBytes ?? 0
+    response.writeHead(fault.status, {
+      'x-request-id': randomUUID(),
+      'content-type': fault.contentType ?? 'text/plain; charset=utf-8',
+      'content-length': String(total),
+      ...fault.headers
+    })
+    const chunk = Buffer.alloc(64 * 1024, 'The service says a lot. ')
+    let sent = 0
+    const stallAt = fault.stallAfterBytes ?? total
+    while (sent < stallAt && !response.destroyed) {
+      const piece = chunk.subarray(0, Math.min(chunk.length, stallAt - sent))
+      sent += piece.length
+      if (!response.write(piece)) {
+        await new Promise<void>(resolve => {
+          const done = () => {
+            response.off('drain', done).off('close', done)
+            resolve()
+          }
+          response.on('drain', done).on('close', done)
+        })
+      }
+    }
+    if (sent < total && !response.destroyed) await this.hang(response, recorded)
+    else if (sent < total || response.destroyed) recorded.closedEarly = true
+    else response.end()
   }
 
   /** A real connection reset (RST), not a polite close: what a client sees when a load balancer drops it. */

@@ -31,6 +31,8 @@ export interface RecordedRequest {
   body: string
   /** Date.now() once the whole body had arrived. */
   time: number
+  /** Set when the client closed the connection before the whole answer was sent (or, for a hang, any answer). */
+  closedEarly?: boolean
 }
 
 export interface Reply {

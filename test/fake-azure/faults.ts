@@ -7,6 +7,10 @@ export interface StatusFault {
   body?: string
   contentType?: string
   delayMs?: number
+  /** Instead of `body`, an answer this many bytes long, sent in chunks as fast as the client reads them. */
+  bodyBytes?: number
+  /** With `bodyBytes`: the body stops after this many bytes, the connection left open, as a stalled service does. */
+  stallAfterBytes?: number
 }
 
 /**
@@ -25,7 +29,15 @@ export interface DelayFault {
   delayMs: number
 }
 
-export type Fault = StatusFault | ResetFault | DelayFault
+/**
+ * A service that stopped answering: the connection is accepted and the request read, and then nothing comes, until
+ * the client gives up and closes the connection (or the fake closes).
+ */
+export interface HangFault {
+  hang: true
+}
+
+export type Fault = StatusFault | ResetFault | DelayFault | HangFault
 
 /** Faults scripted per route, each used by exactly one request, in the order given. */
 export class FaultQueue {
@@ -46,6 +58,10 @@ export class FaultQueue {
 
 export function isReset(fault: Fault | undefined): fault is ResetFault {
   return fault !== undefined && 'reset' in fault
+}
+
+export function isHang(fault: Fault | undefined): fault is HangFault {
+  return fault !== undefined && 'hang' in fault
 }
 
 export function isStatus(fault: Fault | undefined): fault is StatusFault {

@@ -1,0 +1,226 @@
+// A service that stops answering ends the step, end to end: dist/index.js against a fake Azure whose services accept
+// the connection and then say nothing. Each test ends only because the action gives up by itself and its process
+// exits: without the bounds it would hang until the test's own timeout fails it.
+import { randomUUID } from 'node:crypto'
+import { installFakeAz } from '../../test/fake-azure/install-fake-az.js'
+import type { RouteName } from '../../test/fake-azure/exchange.js'
+import type { Fault } from '../../test/fake-azure/faults.js'
+import type { ActionResult } from '../../test/e2e/run-action.js'
+import { errorMessage, startScenario, type Scenario } from '../../test/e2e/scenario.js'
+
+const hang: Fault = { hang: true }
+const hangs = (count: number): Fault[] => Array.from({ length: count }, () => hang)
+
+// The scenarios wait on timeouts, not on the processor: they run side by side.
+const open: Scenario[] = []
+afterAll(async () => Promise.all(open.map(s => s.fake.close())))
+async function scenarioFor(...args: Parameters<typeof startScenario>): Promise<Scenario> {
+  const scenario = await startScenario(...args)
+  open.push(scenario)
+  return scenario
+}
+
+/** The action ended by itself: its process exited with a failure, nobody killed it. */
+function expectFailedByItself(result: ActionResult): void {
+  expect(result.signal).toBeNull()
+  expect(result.exitCode).toBe(1)
+}
+
+/** Every request to `route` (from the `from`th) was left unanswered and given up by the action, which closed it. */
+function expectAbandoned(scenario: Scenario, route: RouteName, from = 0): void {
+  const requests = scenario.fake.requestsTo(route).slice(from)
+  expect(requests.length).toBeGreaterThan(0)
+  expect(requests.every(r => r.closedEarly)).toBe(true)
+}
+
+const federated = {
+  clientSecret: undefined,
+  federatedCredentials: [
+    {
+      issuer: 'https://token.actions.githubusercontent.com',
+      subject: 'repo:contoso/heart-data:ref:refs/heads/main',
+      audiences: ['api://AzureADTokenExchange']
+    }
+  ]
+}
+
+describe('signing in, when a service stops answering', () => {
+  it.concurrent(
+    "ends the step when Entra ID's token endpoint stops answering",
+    async () => {
+      const scenario = await scenarioFor()
+      scenario.fake.fail('token', ...hangs(10))
+      const result = await scenario.run()
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toMatch(/^Entra ID's token endpoint at 127\.0\.0\.1:\d+ did not answer within 30 s/)
+      expect(errorMessage(result)).toContain("Check 'authority-host'")
+      expectAbandoned(scenario, 'token')
+      expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+      expect(scenario.leaks(result)).toEqual([])
+    },
+    90_000
+  )
+
+  it.concurrent(
+    "ends the step when Entra ID's OpenID metadata stops answering",
+    async () => {
+      const scenario = await scenarioFor()
+      scenario.fake.fail('metadata', ...hangs(10))
+      const result = await scenario.run()
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toMatch(/^Entra ID's OpenID metadata at 127\.0\.0\.1:\d+ did not answer within 30 s/)
+      expectAbandoned(scenario, 'metadata')
+      expect(scenario.fake.requestsTo('token')).toHaveLength(0)
+    },
+    90_000
+  )
+
+  it.concurrent(
+    "ends the step when GitHub's ID-token service stops answering",
+    async () => {
+      const scenario = await scenarioFor({}, federated)
+      scenario.fake.fail('githubIdToken', ...hangs(10))
+      const result = await scenario.run({ 'client-secret': undefined }, { env: scenario.fake.github.env })
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toMatch(/^GitHub's ID-token service did not answer within 30 s/)
+      expect(errorMessage(result)).toContain('ACTIONS_ID_TOKEN_REQUEST_URL')
+      expectAbandoned(scenario, 'githubIdToken')
+      expect(scenario.fake.requestsTo('token')).toHaveLength(0)
+    },
+    90_000
+  )
+
+  it.concurrent(
+    'ends the step when IMDS stops answering',
+    async () => {
+      const scenario = await scenarioFor({ managedIdentities: { systemAssigned: { clientId: randomUUID() } } })
+      scenario.fake.fail('imdsToken', ...hangs(10))
+      const result = await scenario.run(
+        { 'auth-type': 'managed-identity', 'tenant-id': undefined, 'client-id': undefined, 'client-secret': undefined },
+        { env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: scenario.fake.imdsUrl } }
+      )
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toMatch(/^The Instance Metadata Service \(IMDS\) at 127\.0\.0\.1:\d+ did not answer/)
+      expectAbandoned(scenario, 'imdsToken')
+    },
+    90_000
+  )
+
+  it.concurrent(
+    'ends the step when az stops answering, and leaves no az running',
+    async () => {
+      const scenario = await scenarioFor()
+      const az = await installFakeAz(scenario.fake, { account: { tenantId: scenario.app.tenantId } })
+      scenario.fake.fail('azCliToken', ...hangs(10))
+      const result = await scenario.run(
+        { 'auth-type': 'azure-cli', 'tenant-id': undefined, 'client-id': undefined, 'client-secret': undefined },
+        { env: { PATH: `${az.binDir}:${process.env.PATH}` } }
+      )
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toMatch(/^The Azure CLI \(az account get-access-token\) did not answer within 30 s/)
+      // The fake az waits on the fake forever; only its being killed closed that connection.
+      expectAbandoned(scenario, 'azCliToken')
+    },
+    90_000
+  )
+})
+
+describe('Azure requests, when a service stops answering', () => {
+  it.concurrent(
+    'ends the step when the batch endpoint stops answering',
+    async () => {
+      const scenario = await scenarioFor()
+      scenario.fake.fail('submit', ...hangs(10))
+      const result = await scenario.run()
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toMatch(/^Could not reach the batch endpoint at 127\.0\.0\.1:\d+: No answer from/)
+      expectAbandoned(scenario, 'submit')
+      expect(scenario.fake.jobs).toHaveLength(0)
+    },
+    180_000
+  )
+
+  it.concurrent(
+    'ends the wait at wait-timeout when status reads stop answering, and cancels',
+    async () => {
+      const scenario = await scenarioFor({ jobStatuses: ['Running'] })
+      scenario.fake.fail('armGetJob', ...hangs(50))
+      const result = await scenario.run({
+        wait: 'true',
+        'wait-timeout': '20s',
+        'poll-interval': '1s',
+        'resource-manager-endpoint': scenario.fake.url
+      })
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toContain('did not finish within wait-timeout (20s)')
+      expect(errorMessage(result)).toContain('was cancelled')
+      expect(result.stdout).toMatch(/Could not read the job's status \(No answer from 127\.0\.0\.1:\d+/)
+      expectAbandoned(scenario, 'armGetJob')
+      expect(scenario.fake.requestsTo('armCancelJob')).toHaveLength(1)
+    },
+    180_000
+  )
+
+  it.concurrent(
+    'ends the step when the cancel request stops answering, with a warning that the job may still run',
+    async () => {
+      const scenario = await scenarioFor({ jobStatuses: ['Running'] })
+      scenario.fake.fail('armCancelJob', ...hangs(10))
+      const result = await scenario.run({
+        wait: 'true',
+        'wait-timeout': '5s',
+        'poll-interval': '1s',
+        'resource-manager-endpoint': scenario.fake.url
+      })
+      expectFailedByItself(result)
+      expect(result.stdout).toMatch(/^::warning::Could not cancel .*: No answer from 127\.0\.0\.1:\d+ within/m)
+      expect(errorMessage(result)).toContain('it may still be running')
+      expectAbandoned(scenario, 'armCancelJob')
+    },
+    180_000
+  )
+
+  it.concurrent(
+    'ends the wait at wait-timeout when a token refresh stops answering during it; the cancel says why it failed',
+    async () => {
+      const scenario = await scenarioFor({ tokenLifetimeSeconds: 2, jobStatuses: ['Running'] })
+      const running = scenario.start({
+        wait: 'true',
+        'wait-timeout': '20s',
+        'poll-interval': '1s',
+        'resource-manager-endpoint': scenario.fake.url
+      })
+      await running.waitForOutput(/^Status: Running$/)
+      const answered = scenario.fake.requestsTo('token').length
+      scenario.fake.fail('token', ...hangs(20))
+      const result = await running.result
+      expectFailedByItself(result)
+      const message = errorMessage(result)
+      expect(message).toContain('did not finish within wait-timeout (20s)')
+      expect(message).toMatch(
+        /Cancelling the Azure job failed \(Entra ID's token endpoint at .* did not answer within 30 s/
+      )
+      expect(message).toContain('it may still be running')
+      expectAbandoned(scenario, 'token', answered)
+      expect(scenario.leaks(result)).toEqual([])
+    },
+    180_000
+  )
+})
+
+describe('answers too large to keep', () => {
+  it.concurrent(
+    'reads an answer up to 1 MiB, shows where it was cut and closes the connection',
+    async () => {
+      const scenario = await scenarioFor()
+      scenario.fake.fail('submit', { status: 400, bodyBytes: 50 * 1024 * 1024 })
+      const result = await scenario.run()
+      expectFailedByItself(result)
+      const message = errorMessage(result)
+      expect(message).toMatch(/^The batch endpoint did not start the job: HTTP 400: The service says a lot\./)
+      expect(message).toContain('…(answer cut at 1 MiB)')
+      expect(scenario.fake.requestsTo('submit')[0]!.closedEarly).toBe(true)
+    },
+    60_000
+  )
+})
