@@ -1,10 +1,13 @@
 // input-path, end to end: dist/index.js uploads files of a checkout to the workspace datastore on a real blob service
 // (Azurite, reached under its production hostname through a proxy), then scores exactly those files.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer as createTlsServer } from 'node:tls'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
 import { errorMessage } from '../../test/e2e/scenario.js'
+import { sharedServerCertificate } from '../../test/fake-azure/certificate.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 
 let scenario: StorageScenario
@@ -191,6 +194,41 @@ describe('changed-only', () => {
 })
 
 describe('storage access', () => {
+  it('refuses a datastore whose endpoint names another host, before asking for a storage token', async () => {
+    // Another HTTPS server on this machine: where a crafted endpoint would send the storage token and the data.
+    const certificate = await sharedServerCertificate()
+    const connections: string[] = []
+    const elsewhere = createTlsServer(certificate, socket => socket.destroy())
+    elsewhere.on('connection', socket => connections.push(String(socket.remoteAddress)))
+    await new Promise<void>(resolve => elsewhere.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (elsewhere.address() as AddressInfo).port
+      const { inputs, env } = await uploading({
+        datastores: [
+          {
+            name: 'workspaceblobstore',
+            accountName: 'devstoreaccount1',
+            containerName: 'scoring-input',
+            endpoint: `core.windows.net@127.0.0.1:${port}`,
+            credentials: { credentialsType: 'None' }
+          }
+        ]
+      })
+      const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
+      expect(result.exitCode).toBe(1)
+      expect(errorMessage(result)).toContain(
+        `Datastore 'workspaceblobstore' has the endpoint "core.windows.net@127.0.0.1:${port}", which is not a plain DNS name.`
+      )
+      expect(connections).toEqual([])
+      expect(scenario.proxy.connects).toEqual([])
+      expect(scenario.blobFrontEnd.requests).toEqual([])
+      expect(scenario.fake.tokens.filter(t => t.audience === 'https://storage.azure.com')).toEqual([])
+      expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+    } finally {
+      await new Promise(resolve => elsewhere.close(resolve))
+    }
+  })
+
   it("falls back to the datastore's own credentials when the identity may not write", async () => {
     const { inputs, env } = await uploading()
     scenario.blobFrontEnd.denyClients.add(scenario.app.clientId.toLowerCase())

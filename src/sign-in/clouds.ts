@@ -8,6 +8,8 @@ export interface Cloud {
   resourceManagerScope: string
   /** The audience GitHub ID tokens must carry for this cloud's workload identity federation. */
   oidcAudience: string
+  /** Blob hosts are <account>.blob.<storageSuffix>: the only hosts a storage token is sent to. */
+  storageSuffix: string
 }
 
 export const cloudNames = ['azurecloud', 'azurechinacloud', 'azureusgovernment'] as const
@@ -20,7 +22,8 @@ export const clouds: Record<CloudName, Cloud> = {
     mlScope: 'https://ml.azure.com/.default',
     resourceManager: 'https://management.azure.com',
     resourceManagerScope: 'https://management.azure.com/.default',
-    oidcAudience: 'api://AzureADTokenExchange'
+    oidcAudience: 'api://AzureADTokenExchange',
+    storageSuffix: 'core.windows.net'
   },
   azurechinacloud: {
     name: 'azurechinacloud',
@@ -28,7 +31,8 @@ export const clouds: Record<CloudName, Cloud> = {
     mlScope: 'https://ml.azure.cn/.default',
     resourceManager: 'https://management.chinacloudapi.cn',
     resourceManagerScope: 'https://management.chinacloudapi.cn/.default',
-    oidcAudience: 'api://AzureADTokenExchangeChina'
+    oidcAudience: 'api://AzureADTokenExchangeChina',
+    storageSuffix: 'core.chinacloudapi.cn'
   },
   azureusgovernment: {
     name: 'azureusgovernment',
@@ -36,6 +40,7 @@ export const clouds: Record<CloudName, Cloud> = {
     mlScope: 'https://ml.azure.us/.default',
     resourceManager: 'https://management.usgovcloudapi.net',
     resourceManagerScope: 'https://management.usgovcloudapi.net/.default',
-    oidcAudience: 'api://AzureADTokenExchangeUSGov'
+    oidcAudience: 'api://AzureADTokenExchangeUSGov',
+    storageSuffix: 'core.usgovcloudapi.net'
   }
 }

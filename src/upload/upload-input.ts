@@ -38,7 +38,7 @@ export async function uploadInput(
     }
   }
   log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`)
-  const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore)
+  const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore, settings.cloud)
   // Loaded only here: a job that scores data already in Azure never pays for the storage SDK.
   const storage = await import('@azure/storage-blob')
   const send = async (container: InstanceType<typeof storage.ContainerClient>): Promise<void> => {
