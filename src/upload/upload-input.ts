@@ -5,7 +5,7 @@ import type { Settings, UploadSettings } from '../settings.js'
 import { getBlobDatastore, getDatastoreSecret } from '../storage/datastore.js'
 import { ProgressReporter } from '../storage/progress.js'
 import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type PushPayload } from './changed-files.js'
-import { findInputFiles, type LocalFile } from './local-files.js'
+import { findInputFiles, workspaceFolder, type LocalFile } from './local-files.js'
 import { loadUndici } from './undici-on-demand.js'
 import { describeUpload, uploadFiles, UploadError } from './upload.js'
 
@@ -29,7 +29,7 @@ export async function uploadInput(
   log: UploadLog
 ): Promise<UploadOutcome> {
   const { upload, workspace } = settings
-  let files = await findInputFiles(upload.inputPath, process.env['GITHUB_WORKSPACE'] || process.cwd())
+  let files = await findInputFiles(upload.inputPath, workspaceFolder(), upload.prefix)
   if (upload.changedOnly) {
     const { event, changed } = await changedFiles(upload.githubToken, log)
     if (changed) files = files.filter(file => changed.has(file.workspacePath))
