@@ -8,6 +8,7 @@ import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type 
 import { findInputFiles, workspaceFolder, type LocalFile } from './local-files.js'
 import { loadUndici } from './undici-on-demand.js'
 import { describeUpload, uploadFiles, UploadError } from './upload.js'
+import { PrefixListError, refuseUsedPrefix } from './upload-prefix.js'
 
 export type UploadOutcome =
   | { kind: 'skipped'; reason: string }
@@ -43,6 +44,7 @@ export async function uploadInput(
   const storage = await import('@azure/storage-blob')
   const send = async (container: InstanceType<typeof storage.ContainerClient>): Promise<void> => {
     const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
+    if (upload.prefixGiven) await refuseUsedPrefix(container, upload.prefix, upload.datastore)
     const progress = new ProgressReporter(totals, line => log.info(line))
     await uploadFiles(container, files, {
       prefix: upload.prefix,
@@ -56,8 +58,7 @@ export async function uploadInput(
   try {
     await send(new storage.ContainerClient(containerUrl, credential))
   } catch (error) {
-    const refused = error instanceof UploadError && (error.statusCode === 401 || error.statusCode === 403)
-    if (!refused) throw error
+    if (!isRefusal(error)) throw error
     if (!datastore.hasCredentials) throw new Error(`${error.message}\n${roleHint(datastore.accountName)}`)
     log.info(
       `The signed-in identity may not write blobs (HTTP ${error.statusCode}); using the datastore's own credentials.`
@@ -74,7 +75,7 @@ export async function uploadInput(
     try {
       await send(container)
     } catch (second) {
-      if (second instanceof UploadError && (second.statusCode === 401 || second.statusCode === 403)) {
+      if (isRefusal(second)) {
         throw new Error(`${second.message}\n${roleHint(datastore.accountName)}`)
       }
       throw second
@@ -95,6 +96,13 @@ function uploaded(files: LocalFile[], upload: UploadSettings): UploadOutcome {
     input: { name: upload.inputName, kind: 'data', type: single ? 'UriFile' : 'UriFolder', uri: inputUri },
     inputUri
   }
+}
+
+function isRefusal(error: unknown): error is UploadError | PrefixListError {
+  return (
+    (error instanceof UploadError || error instanceof PrefixListError) &&
+    (error.statusCode === 401 || error.statusCode === 403)
+  )
 }
 
 function roleHint(accountName: string): string {
