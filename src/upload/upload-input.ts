@@ -4,9 +4,8 @@ import type { JobInput } from '../job/job-definition.js'
 import type { Settings, UploadSettings } from '../settings.js'
 import { getBlobDatastore, getDatastoreSecret } from '../storage/datastore.js'
 import { ProgressReporter } from '../storage/progress.js'
-import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type PushPayload } from './changed-files.js'
+import { changedFiles } from './github-changes.js'
 import { findInputFiles, workspaceFolder, type LocalFile } from './local-files.js'
-import { loadUndici } from './undici-on-demand.js'
 import { describeUpload, uploadFiles, UploadError } from './upload.js'
 import { PrefixListError, refuseUsedPrefix } from './upload-prefix.js'
 
@@ -110,51 +109,4 @@ function roleHint(accountName: string): string {
     `Neither the signed-in identity nor the datastore's own credentials may write to storage account ${accountName}. ` +
     'Grant the identity "Storage Blob Data Contributor" on the account, or give the datastore an account key or SAS.'
   )
-}
-
-// GitHub's compare lists at most this many files, without saying that it stopped.
-const compareFileLimit = 300
-
-/**
- * The triggering event, and the repository paths its push (or pull request) added or modified: `changed` is undefined
- * when GitHub cannot tell.
- */
-async function changedFiles(token: string, log: UploadLog): Promise<{ event: string; changed?: Set<string> }> {
-  // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
-  // the chunk the bundle keeps it in (see undici-on-demand.ts).
-  await loadUndici()
-  const { context, getOctokit } = await import('@actions/github')
-  const { eventName: event, payload } = context
-  let compare: { base: string; head: string }
-  if (event === 'push') {
-    const fromPush = changedFilesFromPush(payload as PushPayload)
-    if ('files' in fromPush) return { event, changed: fromPush.files }
-    log.info(`Asking GitHub which files changed: ${fromPush.why}.`)
-    compare = fromPush.compare
-  } else if (event === 'pull_request' || event === 'pull_request_target') {
-    const pr = payload.pull_request as unknown as { base: { sha: string }; head: { sha: string } }
-    compare = { base: pr.base.sha, head: pr.head.sha }
-  } else {
-    throw new Error(`changed-only needs a push or pull_request event; this run was started by ${event}.`)
-  }
-  const octokit = getOctokit(token)
-  const files: ComparedFile[] = []
-  // GitHub pages a comparison; 30 pages of 100 covers its own limit of 3000 files.
-  for (let page = 1; page <= 30; page++) {
-    const response = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...context.repo,
-      basehead: `${compare.base}...${compare.head}`,
-      per_page: 100,
-      page
-    })
-    files.push(...(response.data.files ?? []))
-    if (!/rel="next"/.test(response.headers.link ?? '')) break
-  }
-  if (files.length >= compareFileLimit) {
-    log.info(
-      `GitHub lists only the first ${compareFileLimit} changed files: every file 'input-path' matches is scored.`
-    )
-    return { event }
-  }
-  return { event, changed: changedFilesFromCompare(files) }
 }
