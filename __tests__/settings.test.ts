@@ -175,6 +175,14 @@ describe('readSettings', () => {
     expect(problemsOf({ workspace: 'mlw-scoring' })).toContain("Input 'workspace' must be the workspace's ARM id")
   })
 
+  it('gives each step execution an upload folder of its own by default', () => {
+    const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
+    const prefixOf = () => settingsFrom({ 'input-uri': '', 'input-path': 'd', workspace }).upload?.prefix
+    const [first, second] = [prefixOf(), prefixOf()]
+    expect(first).toMatch(/^github\/.+\/\d+-\d+-[0-9a-f]{8}$/)
+    expect(second).not.toBe(first)
+  })
+
   it('reads the upload settings of input-path', () => {
     const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
     const settings = settingsFrom({ 'input-uri': '', 'input-path': 'data/incoming', workspace, 'changed-only': 'true' })
@@ -184,11 +192,15 @@ describe('readSettings', () => {
       changedOnly: true,
       datastore: 'workspaceblobstore',
       prefix: expect.stringMatching(/^github\//),
+      prefixGiven: false,
       githubToken: ''
     })
     expect(
       settingsFrom({ 'input-uri': '', 'input-path': 'd', workspace, 'upload-prefix': '/batches/7/' }).upload?.prefix
     ).toBe('batches/7')
+    expect(
+      settingsFrom({ 'input-uri': '', 'input-path': 'd', workspace, 'upload-prefix': 'b/7' }).upload?.prefixGiven
+    ).toBe(true)
     expect(problemsOf({ 'input-path': 'data' })).toContain("Inputs 'input-path' and 'input-uri' are both given")
     expect(problemsOf({ 'input-uri': '', 'input-path': 'data' })).toContain(
       "Input 'input-path' uploads to a datastore of the workspace: give 'workspace'"

@@ -35,7 +35,7 @@ export async function run(): Promise<void> {
     let { settings } = prepared
     const provenance = provenanceTags(runContext())
     if (settings.dryRun) {
-      const request = describeDryRun(settings, provenance)
+      const request = describeDryRun(settings, provenance, await filesToUpload(settings))
       for (const line of request.split('\n')) core.info(logSafe(line))
       await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(request)}\n`)
       return
@@ -110,6 +110,13 @@ function runContext(): RunContext {
     ref: env['GITHUB_REF'] ?? '',
     serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com'
   }
+}
+
+/** What input-path matches, found as the upload would find them: a dry run fails where the upload would. */
+async function filesToUpload(settings: Settings) {
+  if (!settings.upload) return []
+  const { findInputFiles, workspaceFolder } = await import('./upload/local-files.js')
+  return findInputFiles(settings.upload.inputPath, workspaceFolder(), settings.upload.prefix)
 }
 
 /** input-path: the files go up to the datastore and become the job's input; undefined when nothing changed. */

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { parseDuration } from './duration.js'
 import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
@@ -24,6 +25,8 @@ export interface UploadSettings {
   datastore: string
   /** Folder inside the datastore, without slashes at either end. */
   prefix: string
+  /** upload-prefix was given: the folder may hold an earlier run's files, which the job would score too. */
+  prefixGiven: boolean
   githubToken: string
 }
 
@@ -164,14 +167,17 @@ function readUpload(get: (name: string) => string): UploadSettings {
     changedOnly: format.boolean('changed-only', get('changed-only') || 'false'),
     datastore: format.datastoreName(get('datastore') || 'workspaceblobstore'),
     prefix: format.uploadPrefix(get('upload-prefix') || defaultPrefix()),
+    prefixGiven: get('upload-prefix') !== '',
     githubToken: get('github-token')
   }
 }
 
-// Unique per run attempt, so a re-run never mixes its files with an earlier attempt's.
+// Unique per step execution: neither a re-run nor another step or matrix leg of the same run attempt (which share
+// run id and attempt) mixes its files with these. The run id and attempt stay, to find the folder from a run.
 function defaultPrefix(): string {
   const env = process.env
-  return `github/${env['GITHUB_REPOSITORY'] ?? 'local'}/${env['GITHUB_RUN_ID'] ?? '0'}-${env['GITHUB_RUN_ATTEMPT'] ?? '1'}`
+  const run = `${env['GITHUB_RUN_ID'] ?? '0'}-${env['GITHUB_RUN_ATTEMPT'] ?? '1'}`
+  return `github/${env['GITHUB_REPOSITORY'] ?? 'local'}/${run}-${randomUUID().slice(0, 8)}`
 }
 
 function workspaceId(value: string): string {

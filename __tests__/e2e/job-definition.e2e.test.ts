@@ -1,4 +1,7 @@
 // The whole job definition, end to end: dist/index.js against the fake Azure.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { harnessProvenanceTags } from '../../test/e2e/run-action.js'
 import { startScenario, type Scenario } from '../../test/e2e/scenario.js'
 
@@ -174,18 +177,26 @@ describe('dry run with input-path', () => {
   it('says what would be uploaded and scored, and sends nothing', async () => {
     scenario = await startScenario()
     const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
-    const result = await scenario.run({
+    // A dry run finds the files as the upload would: in the checkout.
+    const checkout = mkdtempSync(join(tmpdir(), 'checkout-'))
+    mkdirSync(join(checkout, 'data/incoming'), { recursive: true })
+    writeFileSync(join(checkout, 'data/incoming/a.csv'), 'age\n63\n')
+    const inputs = {
       'dry-run': 'true',
       'input-uri': undefined,
       'input-path': 'data/incoming',
       'upload-prefix': 'batches/7',
       workspace
-    })
+    }
+    const result = await scenario.run(inputs, { env: { GITHUB_WORKSPACE: checkout } })
     expect(result.exitCode).toBe(0)
     expect(result.stdout).toContain(
       "the files 'data/incoming' matches would be uploaded to datastore workspaceblobstore under batches/7/"
     )
     expect(result.stdout).toContain('azureml://datastores/workspaceblobstore/paths/batches/7/')
+    expect(result.stdout).toContain(
+      'It matches 1 file, 7 B, in the workspace:\n  data/incoming/a.csv -> batches/7/a.csv'
+    )
     expect(scenario.fake.requests).toHaveLength(0)
   })
 })

@@ -1,15 +1,20 @@
 // input-path, end to end: dist/index.js uploads files of a checkout to the workspace datastore on a real blob service
 // (Azurite, reached under its production hostname through a proxy), then scores exactly those files.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { createServer as createTlsServer } from 'node:tls'
+import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
+import type { ActionResult } from '../../test/e2e/run-action.js'
 import { errorMessage } from '../../test/e2e/scenario.js'
+import { sharedServerCertificate } from '../../test/fake-azure/certificate.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 
 let scenario: StorageScenario
 afterEach(async () => scenario?.close())
 
+// The run attempt's part of the default upload folder; each step adds a part of its own (see uploadFolder).
 const prefix = 'github/contoso/heart-data/4242-1'
 const checkoutFiles: Record<string, string> = {
   'data/incoming/2026/11/a.csv': 'age,chol\n63,233\n',
@@ -49,6 +54,13 @@ async function uploading(options: Parameters<typeof startStorageScenario>[0] = {
   return { inputs, env: { GITHUB_WORKSPACE: checkout() } }
 }
 
+/** The folder the step uploaded into, from its log: the run attempt's prefix and a part unique to the step. */
+function uploadFolder(result: ActionResult): string {
+  const folder = /^Uploading .* under (\S+)\/$/m.exec(result.stdout)?.[1]
+  expect(folder).toMatch(new RegExp(`^${prefix}-[0-9a-f]{8}$`))
+  return folder ?? ''
+}
+
 function submittedInput() {
   return JSON.parse(scenario.fake.requestsTo('submit')[0]!.body).properties.InputData.input_data
 }
@@ -58,12 +70,13 @@ describe('uploading files from the checkout', () => {
     const { inputs, env } = await uploading()
     const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
     expect(result.exitCode).toBe(0)
-    expect((await scenario.listBlobs(prefix)).sort()).toEqual([
-      `${prefix}/2026/11/a.csv`,
-      `${prefix}/2026/11/b.csv`,
-      `${prefix}/readme.txt`
+    const folder = uploadFolder(result)
+    expect((await scenario.listBlobs(folder)).sort()).toEqual([
+      `${folder}/2026/11/a.csv`,
+      `${folder}/2026/11/b.csv`,
+      `${folder}/readme.txt`
     ])
-    const inputUri = `azureml://datastores/workspaceblobstore/paths/${prefix}/`
+    const inputUri = `azureml://datastores/workspaceblobstore/paths/${folder}/`
     expect(submittedInput()).toEqual({ JobInputType: 'UriFolder', Uri: inputUri })
     expect(result.outputs).toMatchObject({ 'uploaded-files': '3', 'uploaded-bytes': '40', 'input-uri': inputUri })
     // Identity-based: every blob write carried the service principal's token.
@@ -78,10 +91,11 @@ describe('uploading files from the checkout', () => {
     const { inputs, env } = await uploading()
     const result = await scenario.run({ ...inputs, 'input-path': 'data/**/*.csv' }, { env })
     expect(result.exitCode).toBe(0)
-    expect((await scenario.listBlobs(prefix)).sort()).toEqual([
-      `${prefix}/archive/old.csv`,
-      `${prefix}/incoming/2026/11/a.csv`,
-      `${prefix}/incoming/2026/11/b.csv`
+    const folder = uploadFolder(result)
+    expect((await scenario.listBlobs(folder)).sort()).toEqual([
+      `${folder}/archive/old.csv`,
+      `${folder}/incoming/2026/11/a.csv`,
+      `${folder}/incoming/2026/11/b.csv`
     ])
   })
 
@@ -89,9 +103,10 @@ describe('uploading files from the checkout', () => {
     const { inputs, env } = await uploading()
     const result = await scenario.run({ ...inputs, 'input-path': 'data/archive/old.csv' }, { env })
     expect(result.exitCode).toBe(0)
+    const folder = uploadFolder(result)
     expect(submittedInput()).toEqual({
       JobInputType: 'UriFile',
-      Uri: `azureml://datastores/workspaceblobstore/paths/${prefix}/old.csv`
+      Uri: `azureml://datastores/workspaceblobstore/paths/${folder}/old.csv`
     })
   })
 
@@ -120,7 +135,8 @@ describe('changed-only', () => {
       { env: { ...env, GITHUB_EVENT_PATH: event } }
     )
     expect(result.exitCode).toBe(0)
-    expect(await scenario.listBlobs(prefix)).toEqual([`${prefix}/2026/11/b.csv`])
+    const folder = uploadFolder(result)
+    expect(await scenario.listBlobs(folder)).toEqual([`${folder}/2026/11/b.csv`])
     expect(scenario.fake.requestsTo('githubCompare')).toHaveLength(0)
     expect(result.outputs['uploaded-files']).toBe('1')
   })
@@ -137,11 +153,12 @@ describe('changed-only', () => {
       { env: { ...env, GITHUB_EVENT_PATH: event } }
     )
     expect(result.exitCode).toBe(0)
+    const folder = uploadFolder(result)
     expect(scenario.fake.requestsTo('githubCompare')).toHaveLength(1)
     expect(scenario.fake.requestsTo('githubCompare')[0]!.path).toContain(
       `/repos/contoso/heart-data/compare/${before}...${after}`
     )
-    expect(await scenario.listBlobs(prefix)).toEqual([`${prefix}/2026/11/a.csv`])
+    expect(await scenario.listBlobs(folder)).toEqual([`${folder}/2026/11/a.csv`])
     expect(scenario.leaks(result)).toEqual([])
   })
 
@@ -156,9 +173,10 @@ describe('changed-only', () => {
       { env: { ...env, ...scenario.githubApiViaProxy, GITHUB_EVENT_PATH: event } }
     )
     expect(result.exitCode).toBe(0)
+    const folder = uploadFolder(result)
     expect(scenario.proxy.connects).toContain('api.github.com:443')
     expect(scenario.fake.requestsTo('githubCompare')).toHaveLength(1)
-    expect(await scenario.listBlobs(prefix)).toEqual([`${prefix}/2026/11/b.csv`])
+    expect(await scenario.listBlobs(folder)).toEqual([`${folder}/2026/11/b.csv`])
   })
 
   it('scores every matched file when GitHub cannot list all the changes', async () => {
@@ -191,17 +209,53 @@ describe('changed-only', () => {
 })
 
 describe('storage access', () => {
+  it('refuses a datastore whose endpoint names another host, before asking for a storage token', async () => {
+    // Another HTTPS server on this machine: where a crafted endpoint would send the storage token and the data.
+    const certificate = await sharedServerCertificate()
+    const connections: string[] = []
+    const elsewhere = createTlsServer(certificate, socket => socket.destroy())
+    elsewhere.on('connection', socket => connections.push(String(socket.remoteAddress)))
+    await new Promise<void>(resolve => elsewhere.listen(0, '127.0.0.1', resolve))
+    try {
+      const port = (elsewhere.address() as AddressInfo).port
+      const { inputs, env } = await uploading({
+        datastores: [
+          {
+            name: 'workspaceblobstore',
+            accountName: 'devstoreaccount1',
+            containerName: 'scoring-input',
+            endpoint: `core.windows.net@127.0.0.1:${port}`,
+            credentials: { credentialsType: 'None' }
+          }
+        ]
+      })
+      const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
+      expect(result.exitCode).toBe(1)
+      expect(errorMessage(result)).toContain(
+        `Datastore 'workspaceblobstore' has the endpoint "core.windows.net@127.0.0.1:${port}", which is not a plain DNS name.`
+      )
+      expect(connections).toEqual([])
+      expect(scenario.proxy.connects).toEqual([])
+      expect(scenario.blobFrontEnd.requests).toEqual([])
+      expect(scenario.fake.tokens.filter(t => t.audience === 'https://storage.azure.com')).toEqual([])
+      expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+    } finally {
+      await new Promise(resolve => elsewhere.close(resolve))
+    }
+  })
+
   it("falls back to the datastore's own credentials when the identity may not write", async () => {
     const { inputs, env } = await uploading()
     scenario.blobFrontEnd.denyClients.add(scenario.app.clientId.toLowerCase())
     const result = await scenario.run({ ...inputs, 'input-path': 'data/incoming' }, { env })
     expect(result.exitCode).toBe(0)
+    const folder = uploadFolder(result)
     expect(result.stdout).toContain("using the datastore's own credentials")
     const auths = scenario.blobFrontEnd.requests.map(r => `${r.auth} ${r.status}`)
     expect(auths[0]).toBe('Bearer 403')
     expect(auths.filter(a => a.startsWith('SharedKey 2'))).toHaveLength(3)
     expect(scenario.fake.requestsTo('armListDatastoreSecrets')).toHaveLength(1)
-    expect((await scenario.listBlobs(prefix)).length).toBe(3)
+    expect((await scenario.listBlobs(folder)).length).toBe(3)
     expect(scenario.leaks(result)).toEqual([])
   })
 

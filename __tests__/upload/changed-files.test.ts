@@ -1,4 +1,8 @@
-import { changedFilesFromCompare, changedFilesFromPush } from '../../src/upload/changed-files.js'
+import {
+  changedFilesFromCompare,
+  changedFilesFromPush,
+  comparisonOfPullRequest
+} from '../../src/upload/changed-files.js'
 
 const before = 'a'.repeat(40)
 const after = 'b'.repeat(40)
@@ -63,5 +67,34 @@ describe('changedFilesFromCompare', () => {
         { filename: 'data/d.csv', status: 'removed' }
       ])
     ).toEqual(new Set(['data/a.csv', 'data/b.csv', 'data/c.csv']))
+  })
+})
+
+describe('an event without the fields a comparison needs', () => {
+  it('names the missing field of a push', () => {
+    expect(() => changedFilesFromPush({ after, forced: true, commits: [] })).toThrow(
+      'The push event has no before; without it GitHub cannot say which files changed.'
+    )
+    expect(() => changedFilesFromPush({ before, forced: true })).toThrow('The push event has no after;')
+    expect(() => changedFilesFromPush({ before: '0'.repeat(40), after, created: true })).toThrow(
+      'The push event has no repository.default_branch;'
+    )
+  })
+
+  it('still reads the files a push payload lists without before and after', () => {
+    expect(changedFilesFromPush({ commits: [{ added: ['data/a.csv'] }] })).toEqual({ files: new Set(['data/a.csv']) })
+  })
+
+  it('names the missing field of a pull request', () => {
+    expect(
+      comparisonOfPullRequest('pull_request', { pull_request: { base: { sha: before }, head: { sha: after } } })
+    ).toEqual({ base: before, head: after })
+    expect(() => comparisonOfPullRequest('pull_request', {})).toThrow(
+      'The pull_request event has no base.sha; without it GitHub cannot say which files changed. Check the event ' +
+        'that started the run (GITHUB_EVENT_PATH), or set changed-only to false'
+    )
+    expect(() => comparisonOfPullRequest('pull_request_target', { pull_request: { base: { sha: before } } })).toThrow(
+      'The pull_request_target event has no head.sha;'
+    )
   })
 })

@@ -1,7 +1,10 @@
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { storedBlobPath } from '../../src/upload/blob-names.js'
 import { findInputFiles } from '../../src/upload/local-files.js'
+
+const prefix = 'github/contoso/heart-data/4242-1'
 
 // A checkout on disk, with data in nested folders and a secret next to it.
 function checkout(): string {
@@ -23,7 +26,7 @@ function checkout(): string {
 describe('findInputFiles', () => {
   it('takes a folder whole, keeping the structure below it', async () => {
     const root = checkout()
-    const files = await findInputFiles('data/incoming', root)
+    const files = await findInputFiles('data/incoming', root, prefix)
     expect(files.map(f => [f.workspacePath, f.uploadPath, f.size])).toEqual([
       ['data/incoming/2026/11/a.csv', '2026/11/a.csv', 8],
       ['data/incoming/2026/11/b.csv', '2026/11/b.csv', 2],
@@ -33,22 +36,22 @@ describe('findInputFiles', () => {
 
   it('takes a glob, relative to its folder part', async () => {
     const root = checkout()
-    const files = await findInputFiles('data/incoming/**/*.csv', root)
+    const files = await findInputFiles('data/incoming/**/*.csv', root, prefix)
     expect(files.map(f => f.uploadPath)).toEqual(['2026/11/a.csv', '2026/11/b.csv'])
   })
 
   it('takes a single file', async () => {
     const root = checkout()
-    const files = await findInputFiles('data/other/c.csv', root)
+    const files = await findInputFiles('data/other/c.csv', root, prefix)
     expect(files.map(f => [f.workspacePath, f.uploadPath])).toEqual([['data/other/c.csv', 'c.csv']])
   })
 
   it('refuses a path outside the workspace', async () => {
     const root = checkout()
-    await expect(findInputFiles('../etc', root)).rejects.toThrow(
+    await expect(findInputFiles('../etc', root, prefix)).rejects.toThrow(
       "Input 'input-path' ('../etc') points outside the workspace"
     )
-    await expect(findInputFiles('/etc/passwd', root)).rejects.toThrow('points outside the workspace')
+    await expect(findInputFiles('/etc/passwd', root, prefix)).rejects.toThrow('points outside the workspace')
   })
 
   it('refuses a symbolic link that leads out of the workspace', async () => {
@@ -56,15 +59,151 @@ describe('findInputFiles', () => {
     const outside = mkdtempSync(join(tmpdir(), 'outside-'))
     writeFileSync(join(outside, 'secret.txt'), 'do not upload')
     symlinkSync(join(outside, 'secret.txt'), join(root, 'data/incoming/link.txt'))
-    await expect(findInputFiles('data/incoming', root)).rejects.toThrow(
+    await expect(findInputFiles('data/incoming', root, prefix)).rejects.toThrow(
       "Input 'input-path': data/incoming/link.txt is a symbolic link to"
     )
   })
 
   it('says so when nothing matches', async () => {
     const root = checkout()
-    await expect(findInputFiles('data/**/*.parquet', root)).rejects.toThrow(
+    await expect(findInputFiles('data/**/*.parquet', root, prefix)).rejects.toThrow(
       "Input 'input-path' ('data/**/*.parquet') matches no file in the workspace."
     )
+  })
+
+  it('reads each line of input-path as a pattern relative to the workspace', async () => {
+    const root = checkout()
+    const files = await findInputFiles('data/other/c.csv\n  data/incoming/**/*.csv  \n\n', root, prefix)
+    expect(files.map(f => f.workspacePath)).toEqual([
+      'data/incoming/2026/11/a.csv',
+      'data/incoming/2026/11/b.csv',
+      'data/other/c.csv'
+    ])
+  })
+})
+
+// A checkout with what must not leave it: the checkout's token in .git/config, an .env, a dot-folder.
+function hostileCheckout(): string {
+  const root = mkdtempSync(join(tmpdir(), 'checkout-'))
+  const files: Record<string, string> = {
+    '.git/config': '[http]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW4=\n',
+    '.env': 'API_KEY=hunter2',
+    '.github/workflows/score.yml': 'on: push',
+    'data/.hidden/h.csv': 'h',
+    'data/.cache/c.bin': 'c',
+    'data/a.csv': 'a',
+    'sub/.git': 'gitdir: ../.git/modules/sub',
+    'sub/s.csv': 's',
+    '..data': 'dd',
+    '...csv': 'ddd'
+  }
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true })
+    writeFileSync(join(root, path), content)
+  }
+  return root
+}
+
+describe('findInputFiles and what the repository holds besides data', () => {
+  it.each([['**'], ['**/*'], ['.'], ['./']])('never takes .git or dot-files for %s', async pattern => {
+    const root = hostileCheckout()
+    const files = await findInputFiles(pattern, root, prefix)
+    expect(files.map(f => f.workspacePath)).toEqual(['data/a.csv', 'sub/s.csv'])
+  })
+
+  it('takes a dot-file or dot-folder that a pattern names', async () => {
+    const root = hostileCheckout()
+    expect((await findInputFiles('.env', root, prefix)).map(f => f.workspacePath)).toEqual(['.env'])
+    expect((await findInputFiles('data/.hidden/*', root, prefix)).map(f => f.uploadPath)).toEqual(['h.csv'])
+    expect((await findInputFiles('data/.*/*', root, prefix)).map(f => f.workspacePath)).toEqual([
+      'data/.cache/c.bin',
+      'data/.hidden/h.csv'
+    ])
+  })
+
+  it('never takes .git, even when named', async () => {
+    const root = hostileCheckout()
+    await expect(findInputFiles('.git/config', root, prefix)).rejects.toThrow('matches no file in the workspace')
+    await expect(findInputFiles('.git', root, prefix)).rejects.toThrow('matches no file in the workspace')
+  })
+
+  // Dot-files too, so named explicitly; what matters is that they are not taken for the parent folder.
+  it('takes names that begin with .. inside the workspace', async () => {
+    const root = hostileCheckout()
+    expect((await findInputFiles('..data', root, prefix)).map(f => f.uploadPath)).toEqual(['..data'])
+    expect((await findInputFiles('...csv', root, prefix)).map(f => f.uploadPath)).toEqual(['...csv'])
+  })
+
+  it('follows a symbolic link to a folder inside the workspace', async () => {
+    const root = checkout()
+    symlinkSync(join(root, 'data/other'), join(root, 'data/linked'))
+    const files = await findInputFiles('data/linked', root, prefix)
+    expect(files.map(f => [f.workspacePath, f.uploadPath, f.absolutePath])).toEqual([
+      ['data/linked/c.csv', 'c.csv', join(root, 'data/other/c.csv')]
+    ])
+  })
+
+  it('refuses a symbolic link to a folder outside the workspace', async () => {
+    const root = checkout()
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'))
+    writeFileSync(join(outside, 'secret.txt'), 'do not upload')
+    symlinkSync(outside, join(root, 'data/incoming/elsewhere'))
+    await expect(findInputFiles('data/incoming', root, prefix)).rejects.toThrow(
+      "Input 'input-path': data/incoming/elsewhere/secret.txt is a symbolic link to"
+    )
+  })
+})
+
+describe('findInputFiles and blob names', () => {
+  function tree(files: string[]): string {
+    const root = mkdtempSync(join(tmpdir(), 'checkout-'))
+    for (const path of files) {
+      mkdirSync(join(root, path, '..'), { recursive: true })
+      writeFileSync(join(root, path), path)
+    }
+    return root
+  }
+
+  it('stops before any upload when two files would be one blob, naming both', async () => {
+    const root = tree(['d/x\\y.csv', 'd/x/y.csv', 'd/z.csv'])
+    await expect(findInputFiles('d', root, prefix)).rejects.toThrow(
+      `Input 'input-path': d/x/y.csv and d/x\\y.csv would both be stored as the blob ${prefix}/x/y.csv`
+    )
+  })
+
+  it('finds names the blob service would shorten the same way', async () => {
+    const root = tree(['d/a.csv', 'd/a.csv.', 'e/f /g.csv', 'e/f/g.csv'])
+    await expect(findInputFiles('d', root, prefix)).rejects.toThrow(
+      `d/a.csv and d/a.csv. would both be stored as the blob ${prefix}/a.csv`
+    )
+    await expect(findInputFiles('e', root, prefix)).rejects.toThrow(
+      `e/f /g.csv and e/f/g.csv would both be stored as the blob ${prefix}/f/g.csv`
+    )
+  })
+
+  it('keeps names that differ only in case apart: blob names are case-sensitive', async () => {
+    const root = tree(['d/A.csv', 'd/a.csv'])
+    expect((await findInputFiles('d', root, prefix)).map(f => f.uploadPath).sort()).toEqual(['A.csv', 'a.csv'])
+  })
+
+  it('uploads a file under the name the blob service keeps', async () => {
+    const root = tree(['d/x\\y.csv'])
+    expect((await findInputFiles('d', root, prefix)).map(f => f.uploadPath)).toEqual(['x/y.csv'])
+  })
+
+  it('refuses names the blob service cannot keep', async () => {
+    await expect(findInputFiles('d', tree(['d/a\u0001.csv']), prefix)).rejects.toThrow(
+      "Input 'input-path': d/a\\u0001.csv cannot be a blob name"
+    )
+    await expect(findInputFiles('d', tree(['d/ ./a.csv']), prefix)).rejects.toThrow('cannot be a blob name')
+    await expect(findInputFiles('d', tree([`d/${'n'.repeat(200)}.csv`]), 'p'.repeat(830))).rejects.toThrow(
+      'characters; blob names have at most 1024. Shorten upload-prefix or the path.'
+    )
+  })
+
+  it('maps backslashes, trailing dots and spaces as the blob service does', () => {
+    expect(storedBlobPath('a\\b/c.csv')).toBe('a/b/c.csv')
+    expect(storedBlobPath('a./b .. /c.csv.')).toBe('a/b/c.csv')
+    expect(storedBlobPath('..data/...csv')).toBe('..data/...csv')
   })
 })

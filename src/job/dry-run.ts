@@ -1,13 +1,24 @@
 import type { Settings } from '../settings.js'
+import type { LocalFile } from '../upload/local-files.js'
+import { formatBytes } from '../storage/progress.js'
+import { logSafe } from '../untrusted-text.js'
 import { describeSignIn } from '../sign-in/sign-in.js'
 import { isDataAssetShortName } from './data-uri.js'
 import { buildSubmission } from './job-request.js'
 
+// A long list of files would bury the request; the count and the first ones say enough.
+const filesShown = 50
+
 /**
  * What the action would send, for a workflow author to check without touching Azure. There is no Authorization
- * header to leave out: tokens are only added when a request is sent, and a dry run sends none.
+ * header to leave out: tokens are only added when a request is sent, and a dry run sends none. `files` are those
+ * input-path matches in the workspace.
  */
-export function describeDryRun(settings: Settings, provenanceTags: Record<string, string>): string {
+export function describeDryRun(
+  settings: Settings,
+  provenanceTags: Record<string, string>,
+  files: LocalFile[] = []
+): string {
   const submission = buildSubmission(settings, '<a new UUID per submission>', provenanceTags)
   const lines = [
     'Dry run: the inputs are valid. Nothing was sent to Azure; this is the request the action would make.',
@@ -20,11 +31,17 @@ export function describeDryRun(settings: Settings, provenanceTags: Record<string
   ]
   if (settings.upload) {
     const { inputPath, datastore, prefix, changedOnly } = settings.upload
+    const bytes = files.reduce((sum, file) => sum + file.size, 0)
     lines.push(
       '',
-      `Before sending, the files '${inputPath}' matches${changedOnly ? ' (those the push changed)' : ''} would be ` +
-        `uploaded to datastore ${datastore} under ${prefix}/, and InputData would name that folder: ` +
-        `azureml://datastores/${datastore}/paths/${prefix}/`
+      `Before sending, the files '${logSafe(inputPath)}' matches${changedOnly ? ' (those the push changed)' : ''} ` +
+        `would be uploaded to datastore ${datastore} under ${prefix}/, and InputData would name that folder: ` +
+        `azureml://datastores/${datastore}/paths/${prefix}/`,
+      `It matches ${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(bytes)}, in the workspace:`,
+      ...files
+        .slice(0, filesShown)
+        .map(file => `  ${logSafe(file.workspacePath)} -> ${prefix}/${logSafe(file.uploadPath)}`),
+      ...(files.length > filesShown ? [`  and ${files.length - filesShown} more`] : [])
     )
   }
   const shortNames = settings.job.inputs.filter(i => i.kind === 'data' && isDataAssetShortName(i.uri))

@@ -12,6 +12,8 @@ export interface Cloud {
   studioHost: string
   /** The audience GitHub ID tokens must carry for this cloud's workload identity federation. */
   oidcAudience: string
+  /** Blob hosts are <account>.blob.<storageSuffix>: the only hosts a storage token is sent to. */
+  storageSuffix: string
 }
 
 export const cloudNames = ['azurecloud', 'azurechinacloud', 'azureusgovernment'] as const
@@ -25,7 +27,8 @@ export const clouds: Record<CloudName, Cloud> = {
     resourceManager: 'https://management.azure.com',
     resourceManagerScope: 'https://management.azure.com/.default',
     studioHost: 'ml.azure.com',
-    oidcAudience: 'api://AzureADTokenExchange'
+    oidcAudience: 'api://AzureADTokenExchange',
+    storageSuffix: 'core.windows.net'
   },
   azurechinacloud: {
     name: 'azurechinacloud',
@@ -34,7 +37,8 @@ export const clouds: Record<CloudName, Cloud> = {
     resourceManager: 'https://management.chinacloudapi.cn',
     resourceManagerScope: 'https://management.chinacloudapi.cn/.default',
     studioHost: 'studio.ml.azure.cn',
-    oidcAudience: 'api://AzureADTokenExchangeChina'
+    oidcAudience: 'api://AzureADTokenExchangeChina',
+    storageSuffix: 'core.chinacloudapi.cn'
   },
   azureusgovernment: {
     name: 'azureusgovernment',
@@ -43,6 +47,7 @@ export const clouds: Record<CloudName, Cloud> = {
     resourceManager: 'https://management.usgovcloudapi.net',
     resourceManagerScope: 'https://management.usgovcloudapi.net/.default',
     studioHost: 'ml.azure.us',
-    oidcAudience: 'api://AzureADTokenExchangeUSGov'
+    oidcAudience: 'api://AzureADTokenExchangeUSGov',
+    storageSuffix: 'core.usgovcloudapi.net'
   }
 }

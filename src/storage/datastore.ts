@@ -1,5 +1,7 @@
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { armRefusal } from '../azure/service-errors.js'
+import type { Cloud } from '../sign-in/clouds.js'
+import { blobServiceUrl } from './blob-host.js'
 
 const apiVersion = '2025-12-01'
 
@@ -15,12 +17,16 @@ export interface BlobDatastore {
 export type DatastoreSecret =
   { kind: 'AccountKey'; accountName: string; key: string } | { kind: 'Sas'; sasToken: string }
 
-/** Reads the workspace datastore through ARM; only Azure Blob datastores can take an upload. */
+/**
+ * Reads the workspace datastore through ARM; only Azure Blob datastores can take an upload, and only on the cloud's
+ * own storage (see blob-host.ts).
+ */
 export async function getBlobDatastore(
   arm: SendAzureRequest,
   resourceManager: string,
   workspace: string,
-  name: string
+  name: string,
+  cloud: Pick<Cloud, 'name' | 'storageSuffix'>
 ): Promise<BlobDatastore & { accountName: string }> {
   const url = `${resourceManager}${workspace}/datastores/${encodeURIComponent(name)}`
   const answer = await arm({ method: 'GET', url: `${url}?api-version=${apiVersion}`, timeoutMs: 30_000 })
@@ -32,14 +38,21 @@ export async function getBlobDatastore(
         'that is (workspaceblobstore is).'
     )
   }
-  const accountName = String(properties['accountName'])
-  const endpoint = String(properties['endpoint'] ?? 'core.windows.net')
+  const serviceUrl = blobServiceUrl(
+    {
+      datastore: name,
+      accountName: properties['accountName'],
+      endpoint: properties['endpoint'],
+      containerName: properties['containerName']
+    },
+    cloud
+  )
   const credentialsType = (properties['credentials'] as { credentialsType?: unknown } | undefined)?.credentialsType
   return {
     name,
-    accountName,
+    accountName: String(properties['accountName']),
     // The datastore's protocol (https, or wasbs for Spark) names how jobs read it; the blob service itself is https.
-    serviceUrl: `https://${accountName}.blob.${endpoint}`,
+    serviceUrl,
     containerName: String(properties['containerName']),
     hasCredentials: credentialsType === 'AccountKey' || credentialsType === 'Sas'
   }

@@ -16,20 +16,27 @@ export type ChangedFiles = { files: Set<string> } | { compare: { base: string; h
 const payloadCommitLimit = 20
 const noCommit = /^0+$/
 
-/** The changed files from the payload, or the comparison to ask the API for and why. Pure. */
+export interface PullRequestPayload {
+  pull_request?: { base?: { sha?: string }; head?: { sha?: string } }
+}
+
+/**
+ * The changed files from the payload, or the comparison to ask the API for and why; an error naming the field when
+ * the payload lacks what the comparison needs. Pure.
+ */
 export function changedFilesFromPush(payload: PushPayload): ChangedFiles {
-  const head = payload.after ?? ''
   const commits = payload.commits ?? []
+  const compare = (base: [string, string | undefined], why: string): ChangedFiles => ({
+    compare: { base: field('push', ...base), head: field('push', 'after', payload.after) },
+    why
+  })
   if (payload.created || noCommit.test(payload.before ?? '')) {
-    const base = payload.repository?.default_branch ?? ''
-    return { compare: { base, head }, why: `the push created a branch: compared with ${base}` }
+    const base = payload.repository?.default_branch
+    return compare(['repository.default_branch', base], `the push created a branch: compared with ${base}`)
   }
-  if (payload.forced) return { compare: { base: payload.before ?? '', head }, why: 'the push was forced' }
+  if (payload.forced) return compare(['before', payload.before], 'the push was forced')
   if (commits.length >= payloadCommitLimit) {
-    return {
-      compare: { base: payload.before ?? '', head },
-      why: `the push payload lists only ${payloadCommitLimit} commits`
-    }
+    return compare(['before', payload.before], `the push payload lists only ${payloadCommitLimit} commits`)
   }
   // In commit order, so that a file added and then removed within the push does not count.
   const files = new Set<string>()
@@ -38,6 +45,22 @@ export function changedFilesFromPush(payload: PushPayload): ChangedFiles {
     for (const file of commit.removed ?? []) files.delete(file)
   }
   return { files }
+}
+
+/** A pull request's changes are its base compared with its head. Pure. */
+export function comparisonOfPullRequest(event: string, payload: PullRequestPayload): { base: string; head: string } {
+  return {
+    base: field(event, 'base.sha', payload.pull_request?.base?.sha),
+    head: field(event, 'head.sha', payload.pull_request?.head?.sha)
+  }
+}
+
+function field(event: string, name: string, value: string | undefined): string {
+  if (typeof value === 'string' && value !== '') return value
+  throw new Error(
+    `The ${event} event has no ${name}; without it GitHub cannot say which files changed. Check the event that ` +
+      'started the run (GITHUB_EVENT_PATH), or set changed-only to false to score every file input-path matches.'
+  )
 }
 
 export interface ComparedFile {

@@ -1,7 +1,9 @@
 import * as glob from '@actions/glob'
-import { lstat, realpath, stat } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError } from '../input-formats.js'
+import { logSafe } from '../untrusted-text.js'
+import { withStoredBlobPaths } from './blob-names.js'
 
 export interface LocalFile {
   absolutePath: string
@@ -13,42 +15,89 @@ export interface LocalFile {
 }
 
 /**
- * The files `input-path` names inside the workspace: a file, a folder (everything below it) or a glob. Nothing
- * outside the workspace is ever read, through `..` or through a symlink.
+ * The files `input-path` names inside the workspace: one pattern per line, each a file, a folder (everything below
+ * it) or a glob relative to the workspace. Nothing outside the workspace is ever read, through `..` or through a
+ * symlink; `.git` is never read, and other dot-files only when a pattern names them. `prefix` is the upload folder:
+ * two files that would be stored as one blob there stop it all.
  */
-export async function findInputFiles(pattern: string, workspace: string): Promise<LocalFile[]> {
+export async function findInputFiles(inputPath: string, workspace: string, prefix: string): Promise<LocalFile[]> {
   const root = await realpath(workspace)
+  const patterns = inputPath
+    .split(/\r?\n/)
+    .map(line => line.trim())
+    .filter(line => line !== '')
+  const found = new Map<string, LocalFile>()
+  for (const pattern of patterns) {
+    for (const file of await filesOf(pattern, root)) {
+      if (!found.has(file.workspacePath)) found.set(file.workspacePath, file)
+    }
+  }
+  if (found.size === 0) {
+    const shown = patterns.map(pattern => `'${logSafe(pattern)}'`).join(', ')
+    throw new InputError(`Input 'input-path' (${shown}) matches no file in the workspace.`)
+  }
+  const files = [...found.values()].sort((a, b) => a.workspacePath.localeCompare(b.workspacePath))
+  return withStoredBlobPaths(files, prefix)
+}
+
+/** The repository checkout: GITHUB_WORKSPACE on a runner. */
+export function workspaceFolder(): string {
+  return process.env['GITHUB_WORKSPACE'] || process.cwd()
+}
+
+async function filesOf(pattern: string, root: string): Promise<LocalFile[]> {
   const target = resolve(root, pattern)
   if (!inside(root, target.replace(/[*?[{].*$/, ''))) {
-    throw new InputError(`Input 'input-path' ('${pattern}') points outside the workspace ${root}.`)
+    throw new InputError(`Input 'input-path' ('${logSafe(pattern)}') points outside the workspace ${root}.`)
   }
-  const globber = await glob.create(target, { followSymbolicLinks: false, matchDirectories: false })
+  const named = dotSegmentsNamedBy(relative(root, target))
+  const globber = await glob.create(target, { followSymbolicLinks: true, matchDirectories: false })
   const [searchPath = root] = globber.getSearchPaths()
   const base = (await isFile(searchPath)) ? dirname(searchPath) : searchPath
   const files: LocalFile[] = []
   for (const path of await globber.glob()) {
+    const workspacePath = relative(root, path).split(sep).join('/')
+    if (!wanted(workspacePath, named)) continue
     const real = await realpath(path)
     if (!inside(root, real)) {
       throw new InputError(
-        `Input 'input-path': ${relative(root, path)} is a symbolic link to ${real}, outside the workspace.`
+        `Input 'input-path': ${logSafe(workspacePath)} is a symbolic link to ${logSafe(real)}, outside the workspace.`
       )
     }
-    const info = await lstat(path)
-    if (info.isSymbolicLink() && !(await stat(path)).isFile()) continue
     files.push({
       absolutePath: real,
-      workspacePath: relative(root, path).split(sep).join('/'),
+      workspacePath,
       uploadPath: relative(base, path).split(sep).join('/'),
       size: (await stat(real)).size
     })
   }
-  if (files.length === 0) throw new InputError(`Input 'input-path' ('${pattern}') matches no file in the workspace.`)
-  return files.sort((a, b) => a.workspacePath.localeCompare(b.workspacePath))
+  return files
+}
+
+// `**` and `.` would otherwise take .git/config (the checkout's token) and .env along with the data.
+function wanted(workspacePath: string, named: RegExp[]): boolean {
+  const segments = workspacePath.split('/')
+  if (segments.includes('.git')) return false
+  return segments.every(segment => !segment.startsWith('.') || named.some(name => name.test(segment)))
+}
+
+/** The pattern's segments naming dot-files or dot-folders (`.env`, `.hidden`, `.*`), as one-segment matchers. */
+function dotSegmentsNamedBy(pattern: string): RegExp[] {
+  return pattern
+    .split(sep)
+    .filter(segment => segment.startsWith('.') && segment !== '..')
+    .map(segment => {
+      const source = segment
+        .replace(/[.+^$(){}|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')
+      return new RegExp(`^${source}$`)
+    })
 }
 
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path)
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))
+  return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
 }
 
 async function isFile(path: string): Promise<boolean> {

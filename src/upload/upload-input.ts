@@ -4,10 +4,10 @@ import type { JobInput } from '../job/job-definition.js'
 import type { Settings, UploadSettings } from '../settings.js'
 import { getBlobDatastore, getDatastoreSecret } from '../storage/datastore.js'
 import { ProgressReporter } from '../storage/progress.js'
-import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type PushPayload } from './changed-files.js'
-import { findInputFiles, type LocalFile } from './local-files.js'
-import { loadUndici } from './undici-on-demand.js'
+import { changedFiles } from './github-changes.js'
+import { findInputFiles, workspaceFolder, type LocalFile } from './local-files.js'
 import { describeUpload, uploadFiles, UploadError } from './upload.js'
+import { PrefixListError, refuseUsedPrefix } from './upload-prefix.js'
 
 export type UploadOutcome =
   | { kind: 'skipped'; reason: string }
@@ -29,7 +29,7 @@ export async function uploadInput(
   log: UploadLog
 ): Promise<UploadOutcome> {
   const { upload, workspace } = settings
-  let files = await findInputFiles(upload.inputPath, process.env['GITHUB_WORKSPACE'] || process.cwd())
+  let files = await findInputFiles(upload.inputPath, workspaceFolder(), upload.prefix)
   if (upload.changedOnly) {
     const { event, changed } = await changedFiles(upload.githubToken, log)
     if (changed) files = files.filter(file => changed.has(file.workspacePath))
@@ -38,11 +38,12 @@ export async function uploadInput(
     }
   }
   log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`)
-  const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore)
+  const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore, settings.cloud)
   // Loaded only here: a job that scores data already in Azure never pays for the storage SDK.
   const storage = await import('@azure/storage-blob')
   const send = async (container: InstanceType<typeof storage.ContainerClient>): Promise<void> => {
     const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
+    if (upload.prefixGiven) await refuseUsedPrefix(container, upload.prefix, upload.datastore)
     const progress = new ProgressReporter(totals, line => log.info(line))
     await uploadFiles(container, files, {
       prefix: upload.prefix,
@@ -56,8 +57,7 @@ export async function uploadInput(
   try {
     await send(new storage.ContainerClient(containerUrl, credential))
   } catch (error) {
-    const refused = error instanceof UploadError && (error.statusCode === 401 || error.statusCode === 403)
-    if (!refused) throw error
+    if (!isRefusal(error)) throw error
     if (!datastore.hasCredentials) throw new Error(`${error.message}\n${roleHint(datastore.accountName)}`)
     log.info(
       `The signed-in identity may not write blobs (HTTP ${error.statusCode}); using the datastore's own credentials.`
@@ -74,7 +74,7 @@ export async function uploadInput(
     try {
       await send(container)
     } catch (second) {
-      if (second instanceof UploadError && (second.statusCode === 401 || second.statusCode === 403)) {
+      if (isRefusal(second)) {
         throw new Error(`${second.message}\n${roleHint(datastore.accountName)}`)
       }
       throw second
@@ -97,56 +97,16 @@ function uploaded(files: LocalFile[], upload: UploadSettings): UploadOutcome {
   }
 }
 
+function isRefusal(error: unknown): error is UploadError | PrefixListError {
+  return (
+    (error instanceof UploadError || error instanceof PrefixListError) &&
+    (error.statusCode === 401 || error.statusCode === 403)
+  )
+}
+
 function roleHint(accountName: string): string {
   return (
     `Neither the signed-in identity nor the datastore's own credentials may write to storage account ${accountName}. ` +
     'Grant the identity "Storage Blob Data Contributor" on the account, or give the datastore an account key or SAS.'
   )
-}
-
-// GitHub's compare lists at most this many files, without saying that it stopped.
-const compareFileLimit = 300
-
-/**
- * The triggering event, and the repository paths its push (or pull request) added or modified: `changed` is undefined
- * when GitHub cannot tell.
- */
-async function changedFiles(token: string, log: UploadLog): Promise<{ event: string; changed?: Set<string> }> {
-  // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
-  // the chunk the bundle keeps it in (see undici-on-demand.ts).
-  await loadUndici()
-  const { context, getOctokit } = await import('@actions/github')
-  const { eventName: event, payload } = context
-  let compare: { base: string; head: string }
-  if (event === 'push') {
-    const fromPush = changedFilesFromPush(payload as PushPayload)
-    if ('files' in fromPush) return { event, changed: fromPush.files }
-    log.info(`Asking GitHub which files changed: ${fromPush.why}.`)
-    compare = fromPush.compare
-  } else if (event === 'pull_request' || event === 'pull_request_target') {
-    const pr = payload.pull_request as unknown as { base: { sha: string }; head: { sha: string } }
-    compare = { base: pr.base.sha, head: pr.head.sha }
-  } else {
-    throw new Error(`changed-only needs a push or pull_request event; this run was started by ${event}.`)
-  }
-  const octokit = getOctokit(token)
-  const files: ComparedFile[] = []
-  // GitHub pages a comparison; 30 pages of 100 covers its own limit of 3000 files.
-  for (let page = 1; page <= 30; page++) {
-    const response = await octokit.rest.repos.compareCommitsWithBasehead({
-      ...context.repo,
-      basehead: `${compare.base}...${compare.head}`,
-      per_page: 100,
-      page
-    })
-    files.push(...(response.data.files ?? []))
-    if (!/rel="next"/.test(response.headers.link ?? '')) break
-  }
-  if (files.length >= compareFileLimit) {
-    log.info(
-      `GitHub lists only the first ${compareFileLimit} changed files: every file 'input-path' matches is scored.`
-    )
-    return { event }
-  }
-  return { event, changed: changedFilesFromCompare(files) }
 }
