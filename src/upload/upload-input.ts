@@ -2,12 +2,12 @@ import type { TokenCredential } from '@azure/identity'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { JobInput } from '../job/job-definition.js'
 import type { Settings, UploadSettings } from '../settings.js'
-import { getBlobDatastore, getDatastoreSecret } from '../storage/datastore.js'
+import { withDatastoreContainer } from '../storage/container-access.js'
 import { ProgressReporter } from '../storage/progress.js'
 import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type PushPayload } from './changed-files.js'
 import { findInputFiles, type LocalFile } from './local-files.js'
 import { loadUndici } from './undici-on-demand.js'
-import { describeUpload, uploadFiles, UploadError } from './upload.js'
+import { describeUpload, uploadFiles } from './upload.js'
 
 export type UploadOutcome =
   | { kind: 'skipped'; reason: string }
@@ -38,10 +38,15 @@ export async function uploadInput(
     }
   }
   log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`)
-  const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore)
-  // Loaded only here: a job that scores data already in Azure never pays for the storage SDK.
-  const storage = await import('@azure/storage-blob')
-  const send = async (container: InstanceType<typeof storage.ContainerClient>): Promise<void> => {
+  const access = {
+    arm,
+    resourceManager: settings.resourceManager,
+    workspace,
+    datastore: upload.datastore,
+    credential,
+    log
+  }
+  await withDatastoreContainer(access, { verb: 'write', role: 'Storage Blob Data Contributor' }, async container => {
     const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
     const progress = new ProgressReporter(totals, line => log.info(line))
     await uploadFiles(container, files, {
@@ -51,35 +56,7 @@ export async function uploadInput(
       onFileDone: () => progress.fileDone()
     })
     log.info(progress.line())
-  }
-  const containerUrl = `${datastore.serviceUrl}/${datastore.containerName}`
-  try {
-    await send(new storage.ContainerClient(containerUrl, credential))
-  } catch (error) {
-    const refused = error instanceof UploadError && (error.statusCode === 401 || error.statusCode === 403)
-    if (!refused) throw error
-    if (!datastore.hasCredentials) throw new Error(`${error.message}\n${roleHint(datastore.accountName)}`)
-    log.info(
-      `The signed-in identity may not write blobs (HTTP ${error.statusCode}); using the datastore's own credentials.`
-    )
-    const secret = await getDatastoreSecret(arm, settings.resourceManager, workspace, datastore)
-    log.mask(secret.kind === 'AccountKey' ? secret.key : secret.sasToken)
-    const container =
-      secret.kind === 'AccountKey'
-        ? new storage.ContainerClient(
-            containerUrl,
-            new storage.StorageSharedKeyCredential(secret.accountName, secret.key)
-          )
-        : new storage.ContainerClient(`${containerUrl}?${secret.sasToken.replace(/^\?/, '')}`)
-    try {
-      await send(container)
-    } catch (second) {
-      if (second instanceof UploadError && (second.statusCode === 401 || second.statusCode === 403)) {
-        throw new Error(`${second.message}\n${roleHint(datastore.accountName)}`)
-      }
-      throw second
-    }
-  }
+  })
   return uploaded(files, upload)
 }
 
@@ -95,13 +72,6 @@ function uploaded(files: LocalFile[], upload: UploadSettings): UploadOutcome {
     input: { name: upload.inputName, kind: 'data', type: single ? 'UriFile' : 'UriFolder', uri: inputUri },
     inputUri
   }
-}
-
-function roleHint(accountName: string): string {
-  return (
-    `Neither the signed-in identity nor the datastore's own credentials may write to storage account ${accountName}. ` +
-    'Grant the identity "Storage Blob Data Contributor" on the account, or give the datastore an account key or SAS.'
-  )
 }
 
 // GitHub's compare lists at most this many files, without saying that it stopped.
