@@ -47,7 +47,8 @@ export type SendAzureRequest = (request: AzureRequest) => Promise<AzureResponse>
  * retry policy is replaced by one with this action's budget.
  */
 export function createAzureClient(
-  credential: TokenCredential,
+  /** undefined: requests go without an Authorization header (pre-signed URLs such as run logs). */
+  credential: TokenCredential | undefined,
   scope: string,
   limits: RetryLimits,
   onRetry?: (reason: string, delayMs: number) => void
@@ -73,7 +74,7 @@ export function createAzureClient(
     },
     { afterPhase: 'Retry' }
   )
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
+  if (credential) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
   const httpClient = createDefaultHttpClient()
 
   return async request => {

@@ -73,7 +73,11 @@ export class Dispatcher {
       if (!slept) return
     }
     if (isReset(fault) && !fault.afterCreate) return this.reset(request)
-    const reply = isStatus(fault) ? faultReply(fault) : route ? route.handle(recorded, params) : notFound(recorded)
+    const reply = isStatus(fault)
+      ? faultReply(fault)
+      : route
+        ? await route.handle(recorded, params)
+        : notFound(recorded)
     if (isReset(fault)) return this.reset(request)
     this.send(response, reply)
   }
