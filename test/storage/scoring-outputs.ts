@@ -27,6 +27,8 @@ const logContainer = 'azureml'
 
 export class ScoringOutputs implements JobStorage {
   options: ScoringOutputsOptions = {}
+  /** Every pre-signed log URL handed out: their signatures must never show. */
+  readonly logUrls: string[] = []
   private readonly account: BlobServiceClient
   private readonly key: StorageSharedKeyCredential
   private readonly azurite: Azurite
@@ -80,6 +82,7 @@ export class ScoringOutputs implements JobStorage {
       )
       const path = blobName.split('/').map(encodeURIComponent).join('/')
       urls[name] = `https://${this.azurite.accountName}.blob.core.windows.net/${logContainer}/${path}?${sas.toString()}`
+      this.logUrls.push(urls[name])
     }
     return urls
   }
