@@ -161,23 +161,9 @@ async function endStep(
       throw error
     }
   } else if (result.outcome === 'finished' && ['Failed', 'NotResponding'].includes(result.status)) {
-    const diagnosis = await core.group('Why the job failed', () =>
-      explainFailure(
-        job.id,
-        job.name,
-        {
-          arm,
-          anonymous: createAzureClient(undefined, '', armRetryLimits),
-          resourceManager: settings.resourceManager,
-          cloud: settings.cloud.name,
-          studioUrl: result.studioUrl
-        },
-        { info: message => core.info(message), notice: message => core.notice(message) }
-      )
-    )
+    const diagnosis = await failureStep(job, settings, arm, result.studioUrl)
     reason = diagnosis.reason
     details = diagnosis.markdown
-    if (reason) core.setOutput('error-message', reason)
   }
   await writeSummary(`${summaryMarkdown(job, settings, followed)}${details ? `\n${details}` : ''}`, true)
   const report = reportFollowResult(result, job.name, settings)
@@ -186,6 +172,27 @@ async function endStep(
   if (report.level === 'error') core.setFailed(message)
   else if (report.level === 'warning') core.warning(message)
   else core.info(message)
+}
+
+/** A job that Failed or stopped responding: why, from run history, as far as it can tell within its budget. */
+async function failureStep(job: SubmittedJob, settings: Settings, arm: SendAzureRequest, studioUrl?: string) {
+  const diagnosis = await core.group('Why the job failed', () =>
+    explainFailure(
+      job.id,
+      job.name,
+      {
+        arm,
+        // Log URLs are pre-signed: they get no token.
+        anonymous: createAzureClient(undefined, '', armRetryLimits),
+        resourceManager: settings.resourceManager,
+        cloud: settings.cloud.name,
+        studioUrl
+      },
+      { info: message => core.info(message), notice: message => core.notice(message) }
+    )
+  )
+  if (diagnosis.reason) core.setOutput('error-message', diagnosis.reason)
+  return diagnosis
 }
 
 /** download-path: the Completed job's output comes down into the workspace; returns the summary's section. */

@@ -154,6 +154,17 @@ describe('bringing the predictions back', () => {
     expect(result.outputs['downloaded-files']).toBeUndefined()
   })
 
+  it('fails, naming the file, when a file does not arrive whole after retries', async () => {
+    const { inputs, env } = await scoring()
+    scenario.blobFrontEnd.brokenDownloads.add('predictions.csv')
+    const result = await scenario.run(inputs, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/^Could not download predictions\.csv: /)
+    const reads = scenario.blobFrontEnd.requests.filter(r => r.method === 'GET' && r.path.includes('predictions.csv'))
+    expect(reads.length).toBeGreaterThan(2)
+    expect(result.summary).toContain('| Status | `Completed` |')
+  })
+
   it('refuses a blob name that would land outside download-path, downloading nothing', async () => {
     const { inputs, root, env } = await scoring({ pipelineDeployments: ['blue'] })
     scenario.outputs.options = { extraBlobs: { '../../../../../../escaped.csv': 'x\n' } }
@@ -190,6 +201,27 @@ describe('download-path checks before any request', () => {
     const result = await scenario.run({ ...inputs, wait: 'false' }, { env })
     expect(result.exitCode).toBe(1)
     expect(errorMessage(result)).toContain("Input 'download-path' needs 'wait: true'")
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+
+  it('shows the location it chose in a dry run', async () => {
+    const { inputs, env } = await scoring()
+    const result = await scenario.run({ ...inputs, 'dry-run': 'true' }, { env })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(
+      /"OutputData": \{\s+"score": \{\s+"JobOutputType": "UriFile",\s+"Uri": "azureml:\/\/datastores\/workspaceblobstore\/paths\/github-results\/contoso\/heart-data\/4242-1\/score-[0-9a-f]{8}\/predictions\.csv"/
+    )
+    expect(result.stdout).toMatch(/would be downloaded into \S+\/results\./)
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+
+  it('keeps the results out of the uploaded folder', async () => {
+    const { inputs, env } = await scoring()
+    const result = await scenario.run({ ...inputs, 'upload-prefix': 'github-results/contoso' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain(
+      "Input 'upload-prefix' ('github-results/contoso') holds the results location"
+    )
     expect(scenario.fake.requests).toHaveLength(0)
   })
 

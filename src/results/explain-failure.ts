@@ -84,12 +84,12 @@ export function failureLogLines(details: FailureDetails): string[] {
 export function failureMarkdown(details: FailureDetails): string {
   const lines = ['#### Why the job failed', '', markdownSafe(details.reason), '']
   for (const error of details.errors) {
-    const code = error.code ? ` \`${markdownSafe(error.code, 100)}\`` : ''
+    const code = error.code ? ` ${markdownSafe(error.code, 100)}` : ''
     lines.push(`- ${error.run === 'batchscoring' ? 'Scoring step' : 'Job'}${code}: ${markdownSafe(error.message)}`)
   }
   if (details.errors.length > 0) lines.push('')
   for (const log of details.logs) {
-    lines.push(`Last ${log.lines.length} lines of \`${markdownSafe(log.name, 200)}\`:`, '')
+    lines.push(`Last ${log.lines.length} lines of **${markdownSafe(log.name, 200)}**:`, '')
     lines.push(`> ${log.lines.map(line => markdownSafe(line, 500)).join('<br>')}`, '')
   }
   return lines.join('\n')

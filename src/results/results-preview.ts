@@ -43,11 +43,11 @@ export function resultsMarkdown(files: readonly ResultFile[], downloadPath: stri
   const lines = ['#### Results', '']
   const bytes = files.reduce((sum, file) => sum + file.size, 0)
   const count = `${files.length} file${files.length === 1 ? '' : 's'}`
-  lines.push(`Downloaded ${count} (${formatBytes(bytes)}) into \`${markdownSafe(downloadPath)}\`.`, '')
+  lines.push(`Downloaded ${count} (${formatBytes(bytes)}) into ${markdownSafe(downloadPath)}.`, '')
   if (preview) {
     const rows = `${preview.rows} row${preview.rows === 1 ? '' : 's'}`
     const shown = preview.firstRows.length < preview.rows ? `; the first ${preview.firstRows.length}` : ''
-    lines.push(`\`${markdownSafe(preview.file.relativePath)}\`: ${rows}${shown}.`, '')
+    lines.push(`**${markdownSafe(preview.file.relativePath)}**: ${rows}${shown}.`, '')
     const width = Math.min(maxColumns, Math.max(1, ...preview.firstRows.map(row => row.length)))
     if (preview.firstRows.length > 0) {
       const columns = Array.from({ length: width }, (_, i) => String(i + 1))
