@@ -105,6 +105,16 @@ describe('a failed job', () => {
     expect(scenario.proxy.connects).toContain('westus.api.azureml.ms:443')
   })
 
+  it('gives up on run history that does not answer, within its budget, with one notice', async () => {
+    const { inputs } = await failing()
+    scenario.fake.fail('runDetails', ...Array.from({ length: 6 }, () => ({ delayMs: 120_000 })))
+    const result = await scenario.run(inputs)
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/^Job batchjob-\S+ ended Failed after/)
+    const notices = result.stdout.split('\n').filter(line => line.startsWith('::notice::'))
+    expect(notices).toEqual([expect.stringMatching(/^::notice::Could not read why the job failed \(.*\)\. Its logs: /)])
+  }, 90_000)
+
   it('sends no token to a discoveryUrl that is not an Azure ML host', async () => {
     const { inputs } = await failing({ discoveryUrl: 'https://collector.example.com/discovery' })
     const result = await scenario.run(inputs)

@@ -104,8 +104,10 @@ describe('bringing the predictions back', () => {
   it("reads the results with the datastore's own credentials when the identity may not", async () => {
     const { inputs, root, env } = await scoring()
     scenario.blobFrontEnd.denyClients.add(scenario.app.clientId.toLowerCase())
-    const result = await scenario.run(inputs, { env })
+    // With step debug logging, where the Azure SDK's own log shows too: the account key must still never show.
+    const result = await scenario.run(inputs, { env: { ...env, RUNNER_DEBUG: '1' } })
     expect(result.exitCode).toBe(0)
+    expect(result.stdout).toMatch(/^::debug::/m)
     expect(result.stdout).toContain(
       "The signed-in identity may not read blobs (HTTP 403); using the datastore's own credentials."
     )
