@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { repoRoot } from '../test/e2e/run-action.js'
 import { startScenario, type Scenario } from '../test/e2e/scenario.js'
 import { interleavedMedians, wallMs } from './bench/timing.js'
+import { measureDownload } from './bench/download.js'
 import { measureUpload, smallFiles } from './bench/upload.js'
 import { simulateWait } from './bench/waiting.js'
 
@@ -170,6 +171,11 @@ try {
     await measureUpload('1,000 files of 4 KiB', smallFiles(1000, 4096)),
     await measureUpload('one file of 200 MiB', { 'data/big.csv': 200 * 1024 * 1024 })
   ]
+  console.log('Measuring downloads against Azurite …')
+  const downloads = [
+    await measureDownload('1,000 files of 4 KiB', smallFiles(1000, 4096)),
+    await measureDownload('one file of 200 MiB', { 'big.csv': 200 * 1024 * 1024 })
+  ]
   // The Azure CLI's own upload, side by side, where the machine has it.
   const azCli = (await commandExists('az'))
     ? 'present but not measured: it cannot be pointed at the test proxy'
@@ -201,6 +207,7 @@ try {
     peakMemoryKb: memoryKb ?? null,
     peakMemoryWith150MbAnswerKb: largeAnswerMemoryKb ?? null,
     uploads,
+    downloads,
     azStorageBlobUploadBatch: azCli
   }
   const targets = [
@@ -245,6 +252,11 @@ try {
   )
   for (const upload of uploads) {
     console.log(`| upload (whole step): ${upload.case} | ${upload.seconds} s, ${upload.mibPerSecond} MiB/s |`)
+  }
+  for (const download of downloads) {
+    console.log(
+      `| download (from the step's download group on): ${download.case} | ${download.seconds} s, ${download.mibPerSecond} MiB/s |`
+    )
   }
   console.log(`| az storage blob upload-batch | ${azCli} |`)
   console.log('')

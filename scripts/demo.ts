@@ -50,6 +50,40 @@ try {
   section('The same step with a client secret ID pasted instead of its value')
   await run({ 'client-secret': 'b1f0c1de-0000-4000-8000-000000000000' }, {}, 1)
 
+  section('The whole loop: files pushed, uploaded, scored, waited on, and the predictions brought back')
+  const loop = {
+    'input-uri': undefined,
+    'input-path': 'data/incoming',
+    workspace: `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`,
+    wait: 'true',
+    'poll-interval': '1s',
+    'resource-manager-endpoint': scenario.fake.url,
+    'download-path': 'predictions'
+  }
+  const loopEnv = { GITHUB_WORKSPACE: checkout(), GITHUB_JOB: 'score' }
+  scenario.fake.setJobStatuses(['Preparing', 'Running', 'Completed'])
+  await run(loop, loopEnv)
+
+  section('The same step when the scoring script fails: the reason, from run history and the step logs')
+  scenario.fake.setJobStatuses(['Preparing', 'Running', 'Failed'])
+  scenario.fake.runHistory.failure = {
+    jobError: {
+      code: 'UserError',
+      message:
+        "Execution failed. User process '/azureml-envs/azureml_1/bin/python' exited with status code 42. " +
+        "Please check log file 'user_logs/std_log_0.txt'"
+    },
+    stepError: { code: 'UserError', message: 'No succeeded mini batch item returned from run()' },
+    logs: {
+      'logs/job_progress_overview.20261128083000.txt':
+        'Total mini batches: 2\nProcessed mini batches: 2, succeeded: 0, failed: 2\nThe job failed: see logs/user/error.txt\n',
+      'logs/user/error.txt':
+        'Traceback (most recent call last):\n  File "score.py", line 31, in run\n' +
+        "ValueError: could not convert string to float: 'n/a'\n"
+    }
+  }
+  await run(loop, { ...loopEnv, GITHUB_WORKSPACE: checkout() }, 1)
+
   const leaks = results.flatMap(({ result }) => scenario.leaks(result))
   console.log(`\nsecrets or tokens in logs, outputs or summaries: ${leaks.length === 0 ? 'none' : leaks.join(', ')}`)
   const asExpected = results.every(({ result, expectedExit }) => result.exitCode === expectedExit)

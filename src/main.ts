@@ -15,6 +15,7 @@ import type { SubmittedJob } from './job/submitted-job.js'
 import type { Settings } from './settings.js'
 import { prepare } from './sign-in/prepare.js'
 import { describeSignIn } from './sign-in/sign-in.js'
+import { explainFailure } from './results/explain-failure.js'
 import { summaryMarkdown } from './summary.js'
 import { codeBlock, logSafe } from './untrusted-text.js'
 
@@ -71,6 +72,7 @@ export async function run(): Promise<void> {
       core.setFailed('The workflow run was cancelled before the job was submitted; nothing was submitted.')
       return
     }
+    if (settings.results?.chosen) core.info(`The job will write its results to ${settings.results.output.uri}`)
     const job = await core.group('Submit the batch scoring job', async () => {
       const submitted = await submitJob(endpoint, settings, provenance, core)
       const studio = submitted.studioUrl ? `: ${submitted.studioUrl}` : ''
@@ -82,6 +84,7 @@ export async function run(): Promise<void> {
     core.setOutput('status', job.status)
     core.setOutput('studio-url', job.studioUrl ?? '')
     core.setOutput('job-resource-id', job.id)
+    if (settings.job.output) core.setOutput('output-uri', settings.job.output.uri)
     await writeSummary(summaryMarkdown(job, settings))
     if (!cancellation) return
     const interrupted = cancellation.signal
@@ -89,7 +92,7 @@ export async function run(): Promise<void> {
     const result = await core.group('Wait for the job to finish', () =>
       followJob(job, submittedAt, followed, arm, interrupted, core)
     )
-    await endStep(result, job, settings)
+    await endStep(result, job, settings, credential, arm)
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
@@ -145,15 +148,86 @@ async function uploadStep(settings: Settings, credential: TokenCredential, arm: 
   return { ...settings, job: { ...settings.job, inputs: [outcome.input] } }
 }
 
-async function endStep(result: FollowResult, job: SubmittedJob, settings: Settings): Promise<void> {
+async function endStep(
+  result: FollowResult,
+  job: SubmittedJob,
+  settings: Settings,
+  credential: TokenCredential,
+  arm: SendAzureRequest
+): Promise<void> {
   core.setOutput('status', result.status)
   const durationMs = result.outcome === 'finished' ? result.durationMs : undefined
   if (durationMs !== undefined) core.setOutput('duration-seconds', Math.round(durationMs / 1000))
-  await writeSummary(summaryMarkdown(job, settings, { status: result.status, durationMs }), true)
+  const followed = { status: result.status, durationMs }
+  let reason: string | undefined
+  let details = ''
+  if (result.outcome === 'finished' && result.status === 'Completed' && settings.results) {
+    try {
+      details = await resultsStep(settings.results, job, settings, credential, arm)
+    } catch (error) {
+      // The job itself Completed: the summary says so before the step fails on its results.
+      await writeSummary(summaryMarkdown(job, settings, followed), true)
+      throw error
+    }
+  } else if (result.outcome === 'finished' && ['Failed', 'NotResponding'].includes(result.status)) {
+    const diagnosis = await failureStep(job, settings, arm, result.studioUrl)
+    reason = diagnosis.reason
+    details = diagnosis.markdown
+  }
+  await writeSummary(`${summaryMarkdown(job, settings, followed)}${details ? `\n${details}` : ''}`, true)
   const report = reportFollowResult(result, job.name, settings)
-  if (report.level === 'error') core.setFailed(report.message)
-  else if (report.level === 'warning') core.warning(report.message)
-  else core.info(report.message)
+  // The reason comes first: it is what the annotation shows.
+  const message = reason ? `${logSafe(reason)}\n${report.message}` : report.message
+  if (report.level === 'error') core.setFailed(message)
+  else if (report.level === 'warning') core.warning(message)
+  else core.info(message)
+}
+
+/** A job that Failed or stopped responding: why, from run history, as far as it can tell within its budget. */
+async function failureStep(job: SubmittedJob, settings: Settings, arm: SendAzureRequest, studioUrl?: string) {
+  const diagnosis = await core.group('Why the job failed', () =>
+    explainFailure(
+      job.id,
+      job.name,
+      {
+        arm,
+        // Log URLs are pre-signed: they get no token.
+        anonymous: createAzureClient(undefined, '', armRetryLimits),
+        resourceManager: settings.resourceManager,
+        cloud: settings.cloud.name,
+        studioUrl
+      },
+      { info: message => core.info(message), notice: message => core.notice(message) }
+    )
+  )
+  if (diagnosis.reason) core.setOutput('error-message', diagnosis.reason)
+  return diagnosis
+}
+
+/** download-path: the Completed job's output comes down into the workspace; returns the summary's section. */
+async function resultsStep(
+  results: NonNullable<Settings['results']>,
+  job: SubmittedJob,
+  settings: Settings,
+  credential: TokenCredential,
+  arm: SendAzureRequest
+): Promise<string> {
+  // Loaded only for download-path: it brings the storage SDK.
+  const { fetchResults } = await import('./results/fetch-results.js')
+  const fetched = await core.group('Download the results', () =>
+    fetchResults(
+      results,
+      job,
+      { arm, resourceManager: settings.resourceManager, cloud: settings.cloud, credential },
+      {
+        info: message => core.info(message),
+        mask: secret => core.setSecret(secret)
+      }
+    )
+  )
+  core.setOutput('downloaded-files', fetched.files.length)
+  if (fetched.resultsFile) core.setOutput('results-file', fetched.resultsFile)
+  return fetched.markdown
 }
 
 // A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) must not fail a job that was submitted.

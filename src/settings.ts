@@ -4,6 +4,7 @@ import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
 import { isDataAssetShortName } from './job/data-uri.js'
 import { readJobDefinition, type InputAccess, type JobDefinition } from './job/job-definition.js'
+import { readResults, type ResultsSettings } from './results/results-settings.js'
 import { clouds, cloudNames, type Cloud } from './sign-in/clouds.js'
 import { resolveSignIn, type SignIn } from './sign-in/sign-in.js'
 
@@ -48,6 +49,8 @@ export interface Settings {
   /** The Azure Resource Manager origin jobs are read and cancelled through; tokens stay scoped to the cloud's ARM. */
   resourceManager: string
   follow: FollowSettings
+  /** download-path: the output to fetch once the job Completed. */
+  results: ResultsSettings | undefined
 }
 
 /** Reads an input the way the runner passes it; returns '' when it is not set. */
@@ -137,8 +140,21 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
       cancelOnWorkflowCancel: check(() =>
         format.boolean('cancel-on-workflow-cancel', get('cancel-on-workflow-cancel') || 'true')
       )
-    }
+    },
+    results: undefined
   }
+  settings.results = readResults(
+    { get, check },
+    {
+      wait: settings.follow.wait ?? false,
+      output: settings.job.output,
+      outputFileName: settings.job.outputFileName,
+      upload: settings.upload,
+      env: process.env
+    }
+  )
+  // The location the action chose goes into the request as OutputData, so the job writes where the download reads.
+  if (settings.results?.chosen) settings.job = { ...settings.job, output: settings.results.output }
   const shortNames = (settings.job.inputs ?? []).filter(i => i.kind === 'data' && isDataAssetShortName(i.uri))
   if (shortNames.length > 0 && !settings.workspace) {
     problems.push(

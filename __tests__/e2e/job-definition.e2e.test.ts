@@ -16,7 +16,8 @@ const pipelineInputs = [
 
 describe('the job definition', () => {
   it('sends named inputs, a literal, an output, batch settings and tags', async () => {
-    scenario = await startScenario()
+    // Named inputs and a folder output are a pipeline component's: a model deployment takes only a uri_file output.
+    scenario = await startScenario({ pipelineDeployments: ['blue'] })
     const result = await scenario.run({
       'input-uri': undefined,
       inputs: pipelineInputs,

@@ -53,7 +53,8 @@ export type SendAzureRequest = (request: AzureRequest) => Promise<AzureResponse>
  * `limits.maxTotalMs`: a token refresh that hangs cannot hold a status read or a cancel for longer.
  */
 export function createAzureClient(
-  credential: TokenCredential,
+  /** undefined: requests go without an Authorization header (pre-signed URLs such as run logs). */
+  credential: TokenCredential | undefined,
   scope: string,
   limits: RetryLimits,
   onRetry?: (reason: string, delayMs: number) => void
@@ -79,7 +80,7 @@ export function createAzureClient(
     },
     { afterPhase: 'Retry' }
   )
-  pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
+  if (credential) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
   const signedHooks = new WeakMap<PipelineRequest, () => void>()
   pipeline.addPolicy(
     {

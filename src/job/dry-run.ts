@@ -53,5 +53,12 @@ export function describeDryRun(
     )
   }
   if (settings.follow.wait) lines.push('', `Then the job would be followed through ${settings.resourceManager}.`)
+  if (settings.results) {
+    lines.push(
+      '',
+      `Once the job Completed, its output ${settings.results.output.uri} would be downloaded into ` +
+        `${settings.results.downloadPath}.`
+    )
+  }
   return lines.join('\n')
 }

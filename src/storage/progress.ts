@@ -21,13 +21,17 @@ export class ProgressReporter {
   private readonly log: (line: string) => void
   private readonly everyMs: number
   private readonly now: () => number
+  private readonly done: string
 
   constructor(
     totals: { files: number; bytes: number },
     log: (line: string) => void,
     everyMs = 5_000,
-    now: () => number = Date.now
+    now: () => number = Date.now,
+    /** What the line says was done to the files: Uploaded, or Downloaded. */
+    done = 'Uploaded'
   ) {
+    this.done = done
     this.totals = totals
     this.log = log
     this.everyMs = everyMs
@@ -49,7 +53,7 @@ export class ProgressReporter {
   line(): string {
     const seconds = Math.max(0.001, (this.now() - this.startedAt) / 1000)
     return (
-      `Uploaded ${this.files}/${this.totals.files} files, ${formatBytes(this.bytes)} of ${formatBytes(this.totals.bytes)} ` +
+      `${this.done} ${this.files}/${this.totals.files} files, ${formatBytes(this.bytes)} of ${formatBytes(this.totals.bytes)} ` +
       `(${formatBytes(this.bytes / seconds)}/s)`
     )
   }

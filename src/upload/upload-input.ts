@@ -2,12 +2,12 @@ import type { TokenCredential } from '@azure/identity'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { JobInput } from '../job/job-definition.js'
 import type { Settings, UploadSettings } from '../settings.js'
-import { getBlobDatastore, getDatastoreSecret } from '../storage/datastore.js'
+import { withDatastoreContainer } from '../storage/container-access.js'
 import { ProgressReporter } from '../storage/progress.js'
 import { changedFiles } from './github-changes.js'
 import { findInputFiles, workspaceFolder, type LocalFile } from './local-files.js'
-import { describeUpload, uploadFiles, UploadError } from './upload.js'
-import { PrefixListError, refuseUsedPrefix } from './upload-prefix.js'
+import { describeUpload, uploadFiles } from './upload.js'
+import { refuseUsedPrefix } from './upload-prefix.js'
 
 export type UploadOutcome =
   | { kind: 'skipped'; reason: string }
@@ -38,10 +38,16 @@ export async function uploadInput(
     }
   }
   log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`)
-  const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore, settings.cloud)
-  // Loaded only here: a job that scores data already in Azure never pays for the storage SDK.
-  const storage = await import('@azure/storage-blob')
-  const send = async (container: InstanceType<typeof storage.ContainerClient>): Promise<void> => {
+  const access = {
+    arm,
+    resourceManager: settings.resourceManager,
+    workspace,
+    datastore: upload.datastore,
+    cloud: settings.cloud,
+    credential,
+    log
+  }
+  await withDatastoreContainer(access, { verb: 'write', role: 'Storage Blob Data Contributor' }, async container => {
     const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
     if (upload.prefixGiven) await refuseUsedPrefix(container, upload.prefix, upload.datastore)
     const progress = new ProgressReporter(totals, line => log.info(line))
@@ -52,34 +58,7 @@ export async function uploadInput(
       onFileDone: () => progress.fileDone()
     })
     log.info(progress.line())
-  }
-  const containerUrl = `${datastore.serviceUrl}/${datastore.containerName}`
-  try {
-    await send(new storage.ContainerClient(containerUrl, credential))
-  } catch (error) {
-    if (!isRefusal(error)) throw error
-    if (!datastore.hasCredentials) throw new Error(`${error.message}\n${roleHint(datastore.accountName)}`)
-    log.info(
-      `The signed-in identity may not write blobs (HTTP ${error.statusCode}); using the datastore's own credentials.`
-    )
-    const secret = await getDatastoreSecret(arm, settings.resourceManager, workspace, datastore)
-    log.mask(secret.kind === 'AccountKey' ? secret.key : secret.sasToken)
-    const container =
-      secret.kind === 'AccountKey'
-        ? new storage.ContainerClient(
-            containerUrl,
-            new storage.StorageSharedKeyCredential(secret.accountName, secret.key)
-          )
-        : new storage.ContainerClient(`${containerUrl}?${secret.sasToken.replace(/^\?/, '')}`)
-    try {
-      await send(container)
-    } catch (second) {
-      if (isRefusal(second)) {
-        throw new Error(`${second.message}\n${roleHint(datastore.accountName)}`)
-      }
-      throw second
-    }
-  }
+  })
   return uploaded(files, upload)
 }
 
@@ -95,18 +74,4 @@ function uploaded(files: LocalFile[], upload: UploadSettings): UploadOutcome {
     input: { name: upload.inputName, kind: 'data', type: single ? 'UriFile' : 'UriFolder', uri: inputUri },
     inputUri
   }
-}
-
-function isRefusal(error: unknown): error is UploadError | PrefixListError {
-  return (
-    (error instanceof UploadError || error instanceof PrefixListError) &&
-    (error.statusCode === 401 || error.statusCode === 403)
-  )
-}
-
-function roleHint(accountName: string): string {
-  return (
-    `Neither the signed-in identity nor the datastore's own credentials may write to storage account ${accountName}. ` +
-    'Grant the identity "Storage Blob Data Contributor" on the account, or give the datastore an account key or SAS.'
-  )
 }

@@ -6,6 +6,8 @@ import type { FakeApp } from '../fake-azure/entra.js'
 import { startAzurite, type Azurite } from '../storage/azurite.js'
 import { startBlobFrontEnd, type BlobFrontEnd } from '../storage/blob-front-end.js'
 import { startBlobProxy, type BlobProxy } from '../storage/blob-proxy.js'
+import { ScoringOutputs } from '../storage/scoring-outputs.js'
+import { defaultApiHost } from '../fake-azure/run-history.js'
 import { findLeaks, workflowToken } from './run-action.js'
 import { startScenario, type Scenario } from './scenario.js'
 
@@ -28,6 +30,10 @@ export interface StorageScenario extends Scenario {
   env: { HTTPS_PROXY: string; NO_PROXY: string; GITHUB_API_URL: string }
   /** Overrides of `env` that send the GitHub API calls through the proxy, as a runner behind one does. */
   githubApiViaProxy: { GITHUB_API_URL: string }
+  /** What jobs leave in Azurite: predictions when they Complete, logs when they fail. */
+  outputs: ScoringOutputs
+  /** Writes a blob into a datastore's container (workspaceblobstore unless named), by key. */
+  writeBlob(name: string, content: string, datastore?: string): Promise<void>
   /** Names of the blobs under `prefix` in a datastore's container (workspaceblobstore unless named), read by key. */
   listBlobs(prefix?: string, datastore?: string): Promise<string[]>
   close(): Promise<void>
@@ -49,7 +55,12 @@ export async function startStorageScenario(
   const blobFrontEnd = await startBlobFrontEnd({ azuritePort: azurite.port, certificate, denyClients: denyBlobClients })
   // api.github.com through the proxy is the fake's GitHub API (see `githubApiViaProxy`).
   const fakePort = Number(new URL(scenario.fake.url).port)
-  const proxy = await startBlobProxy({ blobPort: blobFrontEnd.port, tunnels: { 'api.github.com:443': fakePort } })
+  // The workspace's regional API host (run history) is the fake too.
+  const apiHost = `${new URL(defaultApiHost).host}:443`
+  const proxy = await startBlobProxy({
+    blobPort: blobFrontEnd.port,
+    tunnels: { 'api.github.com:443': fakePort, [apiHost]: fakePort }
+  })
   const stop = async () => {
     await proxy.close()
     await blobFrontEnd.close()
@@ -79,6 +90,9 @@ export async function startStorageScenario(
     throw error
   }
 
+  const outputs = new ScoringOutputs(azurite, () => scenario.fake.resourceManager.datastores)
+  scenario.fake.batchEndpoint.jobStorage = outputs
+
   const env = { HTTPS_PROXY: proxy.url, NO_PROXY: '127.0.0.1,localhost', GITHUB_API_URL: scenario.fake.url }
   const githubApiViaProxy = { GITHUB_API_URL: 'https://api.github.com' }
   // Besides the scenario's secrets: the workflow token and every datastore credential.
@@ -98,6 +112,10 @@ export async function startStorageScenario(
     proxy,
     env,
     githubApiViaProxy,
+    outputs,
+    async writeBlob(name, content, datastore = 'workspaceblobstore') {
+      await containerOf(datastore).getBlockBlobClient(name).upload(content, Buffer.byteLength(content))
+    },
     run: (overrides = {}, more = {}) => scenario.run(overrides, { ...more, env: { ...env, ...more.env } }),
     start: (overrides = {}, more = {}) => scenario.start(overrides, { ...more, env: { ...env, ...more.env } }),
     async listBlobs(prefix = '', datastore = 'workspaceblobstore') {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { endpointArmId, jobArmId, jobResource, type BatchJob, type Workspace } from './batch-job.js'
 import { randomDisplayName } from './display-names.js'
+import type { JobStorage } from './job-storage.js'
 import { jsonReply, type RecordedRequest, type Reply, type Route } from './exchange.js'
-import { parseJobRequest } from './job-request.js'
+import { parseJobRequest, type JobRequest } from './job-request.js'
 import { checkJobStatusScript, defaultJobStatuses, JobStatuses, type JobStatusScript } from './job-statuses.js'
 import type { IssuedToken, TokenStore } from './tokens.js'
 
@@ -17,6 +18,8 @@ export interface BatchEndpointOptions extends Partial<Workspace> {
   audience?: string
   /** The status script of each new job; ['Preparing', 'Running', 'Completed'] when not given. */
   jobStatuses?: JobStatusScript
+  /** Deployments of a pipeline component, whose outputs are the component's; the others deploy a model. */
+  pipelineDeployments?: string[]
 }
 
 /**
@@ -41,6 +44,9 @@ export class BatchEndpoint {
   readonly denyClients: Set<string>
   readonly studioUrl: string
   readonly audience: string
+  readonly pipelineDeployments: Set<string>
+  /** Where jobs leave their outputs and logs; none unless a scenario with a blob service plugs one in. */
+  jobStorage: JobStorage | undefined
   private readonly tokens: TokenStore
   private jobStatuses: JobStatusScript
   private crafted: CraftedAnswer | undefined
@@ -66,6 +72,7 @@ export class BatchEndpoint {
     this.denyClients = new Set((options.denyClients ?? []).map(id => id.toLowerCase()))
     this.studioUrl = (options.studioUrl ?? 'https://ml.azure.com').replace(/\/+$/, '')
     this.audience = options.audience ?? 'https://ml.azure.com'
+    this.pipelineDeployments = new Set(options.pipelineDeployments ?? [])
     // Checked here, so that a script a test got wrong fails where the test set it up, not at the first submission.
     this.jobStatuses = checkJobStatusScript(options.jobStatuses ?? defaultJobStatuses)
   }
@@ -115,6 +122,8 @@ export class BatchEndpoint {
     }
     const parsed = parseJobRequest(request.body)
     if ('error' in parsed) return mlError(400, 'UserError', parsed.error, headers)
+    const outputProblem = this.pipelineDeployments.has(routed) ? undefined : modelOutputProblem(parsed.request)
+    if (outputProblem) return mlError(400, 'UserError', outputProblem, headers)
 
     // A retried submission carries the same repeatability id: answer with the job the first attempt created.
     const repeatabilityRequestId = request.headers['repeatability_request-id']
@@ -193,6 +202,29 @@ function craft(resource: Record<string, unknown>, crafted: CraftedAnswer): void 
   if ('id' in crafted) resource['id'] = crafted.id
   if ('status' in crafted) properties['status'] = crafted.status
   if ('studio' in crafted && endpoints['Studio']) endpoints['Studio']['endpoint'] = crafted.studio
+}
+
+/**
+ * A model deployment writes one file of predictions: it refuses any other output type, in the words of its request
+ * validation (MicrosoftDocs/azure-docs issue 118447).
+ */
+function modelOutputProblem(request: JobRequest): string | undefined {
+  const outputs = Object.values(request.outputData)
+  const index = outputs.findIndex(output => output.jobOutputType !== 'UriFile')
+  const output = outputs[index]
+  if (!output) return undefined
+  const errors = [
+    {
+      PropertyName: `OutputData.Values[${index}].JobOutputType`,
+      ErrorMessage: "Job output type must be 'uri_file'.",
+      AttemptedValue: output.jobOutputType === 'UriFolder' ? 'uri_folder' : output.jobOutputType,
+      ErrorCode: 'PredicateValidator'
+    }
+  ]
+  return (
+    'The Job request provided has the following validation errors. Please resolve them and try again.\nErrors:\n' +
+    JSON.stringify(errors, null, 2)
+  )
 }
 
 /** The error body Azure ML services answer with: `{"error": {"code", "message", "details"}}`. */

@@ -27,6 +27,8 @@ export interface BatchJob {
   /** How many times Resource Manager was asked to cancel the job, terminal or not. */
   cancelRequests: number
   createdAt: number
+  /** Set once the job's outputs were written on its completion. */
+  outputsWritten?: boolean
 }
 
 const jobType = 'Microsoft.MachineLearningServices/workspaces/batchEndpoints/deployments/jobs'

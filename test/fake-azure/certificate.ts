@@ -3,7 +3,8 @@ import { generate } from 'selfsigned'
 // One self-signed certificate serves as both the server's certificate and the CA that clients trust
 // (NODE_EXTRA_CA_CERTS). OpenSSL only accepts a self-signed certificate as a trust anchor when it is marked as a CA,
 // hence basicConstraints cA:true next to the server-auth usages. The blob names let the same certificate serve the
-// storage emulator under Azure's own host names (reached through the test proxy), so the action builds its blob URLs as
+// storage emulator under Azure's own host names, and the fake's run history under Azure ML's (both reached through the
+// test proxy), so the action builds its blob URLs as
 // it would in production.
 async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
   const now = Date.now()
@@ -24,6 +25,7 @@ async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
           { type: 7, ip: '127.0.0.1' },
           { type: 2, value: 'localhost' },
           { type: 2, value: '*.blob.core.windows.net' },
+          { type: 2, value: '*.api.azureml.ms' },
           { type: 2, value: 'api.github.com' }
         ]
       }

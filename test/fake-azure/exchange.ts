@@ -14,6 +14,10 @@ export type RouteName =
   | 'armGetDataVersion'
   | 'armGetDatastore'
   | 'armListDatastoreSecrets'
+  | 'armGetWorkspace'
+  | 'discovery'
+  | 'runDetails'
+  | 'runChildren'
   | 'githubIdToken'
   | 'githubCompare'
   | 'imdsToken'
@@ -46,7 +50,7 @@ export interface Route {
   method: string
   /** Matched against the path without its query; named groups become `params`. */
   path: RegExp
-  handle(request: RecordedRequest, params: Record<string, string>): Reply
+  handle(request: RecordedRequest, params: Record<string, string>): Reply | Promise<Reply>
 }
 
 export function jsonReply(status: number, body: unknown, headers: Record<string, string> = {}): Reply {

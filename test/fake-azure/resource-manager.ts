@@ -13,7 +13,8 @@ import {
 import { ArmGate, armApiVersions, armRegion, decoded, sameName, type Admitted } from './arm-gate.js'
 import { armJobResource } from './arm-job.js'
 import type { BatchEndpoint } from './batch-endpoint.js'
-import type { BatchJob } from './batch-job.js'
+import { workspaceArmId, type BatchJob } from './batch-job.js'
+import { defaultApiHost } from './run-history.js'
 import { jsonReply, originOf, type RecordedRequest, type Reply, type Route } from './exchange.js'
 import { cancellationStatuses } from './job-statuses.js'
 import type { TokenStore } from './tokens.js'
@@ -27,6 +28,8 @@ export interface ResourceManagerOptions {
   datastores?: Datastore[]
   /** Client ids that may read datastores but not list their secrets (no datastores/listsecrets/action). */
   denyListSecrets?: string[]
+  /** The workspace's discoveryUrl: https://eastus2.api.azureml.ms/discovery when not given. */
+  discoveryUrl?: string
 }
 
 // ARM matches the fixed words of a path in any case; the names in it are compared case-insensitively too, except the
@@ -34,6 +37,7 @@ export interface ResourceManagerOptions {
 const workspacePath =
   String.raw`^/subscriptions/(?<subscription>[^/]+)/resourceGroups/(?<resourceGroup>[^/]+)` +
   String.raw`/providers/Microsoft\.MachineLearningServices/workspaces/(?<workspace>[^/]+)`
+const workspaceOnlyPath = new RegExp(String.raw`${workspacePath}$`, 'i')
 const jobPath = new RegExp(String.raw`${workspacePath}/jobs/(?<job>[^/]+)$`, 'i')
 const cancelPath = new RegExp(String.raw`${workspacePath}/jobs/(?<job>[^/]+)/cancel$`, 'i')
 const dataPath = new RegExp(String.raw`${workspacePath}/data/(?<name>[^/]+)$`, 'i')
@@ -59,7 +63,9 @@ export class ResourceManager {
   // Names the workspace in operation ids and in its blob container's name, as Azure ML does.
   private readonly workspaceId = randomUUID()
 
+  readonly discoveryUrl: string
   readonly routes: Route[] = [
+    { name: 'armGetWorkspace', method: 'GET', path: workspaceOnlyPath, handle: (r, p) => this.getWorkspace(r, p) },
     { name: 'armGetJob', method: 'GET', path: jobPath, handle: (r, params) => this.getJob(r, params) },
     { name: 'armCancelJob', method: 'POST', path: cancelPath, handle: (r, params) => this.cancelJob(r, params) },
     { name: 'armOperationResult', method: 'GET', path: operationPath, handle: (r, p) => this.operationResult(r, p) },
@@ -74,6 +80,7 @@ export class ResourceManager {
     this.audiences = allowedAudiences(options.armAudience ?? 'https://management.azure.com')
     this.dataAssets = options.dataAssets ?? []
     this.datastores = options.datastores ?? defaultDatastores(this.workspaceId)
+    this.discoveryUrl = options.discoveryUrl ?? `${defaultApiHost}/discovery`
     this.gate = new ArmGate({
       tokens,
       audiences: this.audiences,
@@ -114,10 +121,43 @@ export class ResourceManager {
     return jsonReply(200, secrets, found.headers)
   }
 
-  private getJob(request: RecordedRequest, params: Record<string, string>): Reply {
+  // The workspace as Workspaces_Get answers, reduced to what clients of the fake read: where its services are.
+  private getWorkspace(request: RecordedRequest, params: Record<string, string>): Reply {
+    const checked = this.gate.inWorkspace(request, params, '', 'read')
+    if ('status' in checked) return checked
+    const ws = this.endpoint.workspace
+    const id = workspaceArmId(ws)
+    return jsonReply(
+      200,
+      {
+        id,
+        name: ws.workspace,
+        type: 'Microsoft.MachineLearningServices/workspaces',
+        location: armRegion,
+        kind: 'Default',
+        properties: {
+          friendlyName: ws.workspace,
+          workspaceId: this.workspaceId,
+          discoveryUrl: this.discoveryUrl,
+          mlFlowTrackingUri: `azureml://${armRegion}.api.azureml.ms/mlflow/v1.0${id}`,
+          provisioningState: 'Succeeded',
+          publicNetworkAccess: 'Enabled'
+        }
+      },
+      checked.headers
+    )
+  }
+
+  private async getJob(request: RecordedRequest, params: Record<string, string>): Promise<Reply> {
     const found = this.findJob(request, params, 'read')
     if ('status' in found) return found
     const status = found.job.statuses.read()
+    // The outputs are in storage by the time a client can see that the job Completed.
+    const storage = this.endpoint.jobStorage
+    if (status === 'Completed' && storage && !found.job.outputsWritten) {
+      found.job.outputsWritten = true
+      await storage.writeOutputs(found.job)
+    }
     return jsonReply(
       200,
       armJobResource(found.job, status, this.endpoint.workspace, this.endpoint.studioUrl),

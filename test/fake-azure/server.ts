@@ -17,6 +17,7 @@ import { GitHubOidc, makeGitHubSigningKey, type GitHubOidcOptions, type GitHubSi
 import { Imds, type ManagedIdentityOptions } from './imds.js'
 import type { JobStatusScript } from './job-statuses.js'
 import { ResourceManager, type ResourceManagerOptions } from './resource-manager.js'
+import { RunHistory } from './run-history.js'
 import type { IssuedToken } from './tokens.js'
 
 export type FakeAzureOptions = EntraOptions &
@@ -58,6 +59,8 @@ export interface FakeAzure {
   readonly entra: Entra
   readonly batchEndpoint: BatchEndpoint
   readonly resourceManager: ResourceManager
+  /** Run history on the workspace's regional API host (https://eastus2.api.azureml.ms through the test proxy). */
+  readonly runHistory: RunHistory
   /** GitHub's OIDC token service: what a job's ACTIONS_ID_TOKEN_REQUEST_* say, and the ID tokens handed out. */
   readonly github: GitHubOidc
   /** GitHub's REST API (compare two commits) at `url`, for GITHUB_API_URL; it takes `githubApi.token`. */
@@ -89,6 +92,7 @@ class FakeAzureServer implements FakeAzure {
   readonly entra: Entra
   readonly batchEndpoint: BatchEndpoint
   readonly resourceManager: ResourceManager
+  readonly runHistory: RunHistory
   readonly github: GitHubOidc
   readonly githubApi: GitHubApi
   readonly imds: Imds
@@ -110,12 +114,14 @@ class FakeAzureServer implements FakeAzure {
     this.batchEndpoint = new BatchEndpoint(this.entra.tokens, options)
     // Resource Manager reads and cancels the batch endpoint's own jobs: one store, whichever API a client uses.
     this.resourceManager = new ResourceManager(this.entra.tokens, this.batchEndpoint, options)
+    this.runHistory = new RunHistory(this.entra.tokens, this.batchEndpoint, this.resourceManager.audiences)
     this.imds = new Imds(this.entra.tokens, options)
     this.azureCli = new AzureCli(this.entra)
     this.dispatcher.attach(server, [
       ...this.entra.routes,
       ...this.batchEndpoint.routes,
       ...this.resourceManager.routes,
+      ...this.runHistory.routes,
       ...this.github.routes,
       ...this.githubApi.routes,
       ...this.azureCli.routes

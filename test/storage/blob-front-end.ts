@@ -34,6 +34,8 @@ export interface BlobFrontEnd {
   readonly requests: readonly BlobRequest[]
   /** Lower-cased client ids refused a data role; a test may change it between requests. */
   readonly denyClients: Set<string>
+  /** Blob names whose downloads break off halfway, every time: the connection drops mid-body. */
+  readonly brokenDownloads: Set<string>
   close(): Promise<void>
 }
 
@@ -43,6 +45,7 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
   const { cert, key } = options.certificate ?? (await sharedServerCertificate())
   const requests: BlobRequest[] = []
   const denyClients = new Set((options.denyClients ?? []).map(id => id.toLowerCase()))
+  const brokenDownloads = new Set<string>()
   const upstream = new Agent({ keepAlive: true, ca: cert })
   const server = createServer({ key, cert }, (request, response) => {
     const record = recordOf(request)
@@ -52,13 +55,16 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
       permissionMismatch(request, response)
       return
     }
-    forward(request, response, options.azuritePort, upstream).catch(() => response.destroy())
+    const blobPath = decodeURIComponent(new URL(record.path, 'https://blob').pathname)
+    const broken = request.method === 'GET' && [...brokenDownloads].some(name => blobPath.endsWith(`/${name}`))
+    forward(request, response, options.azuritePort, upstream, broken).catch(() => response.destroy())
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
     port: (server.address() as AddressInfo).port,
     requests,
     denyClients,
+    brokenDownloads,
     async close() {
       const closed = new Promise<void>(resolve => server.close(() => resolve()))
       server.closeAllConnections()
@@ -68,7 +74,13 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
   }
 }
 
-async function forward(request: IncomingMessage, response: ServerResponse, port: number, agent: Agent) {
+async function forward(
+  request: IncomingMessage,
+  response: ServerResponse,
+  port: number,
+  agent: Agent,
+  breakOff = false
+) {
   const answer = await new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = httpsRequest(
       { host: '127.0.0.1', port, method: request.method, path: request.url, headers: request.headers, agent },
@@ -78,7 +90,17 @@ async function forward(request: IncomingMessage, response: ServerResponse, port:
     pipeline(request, outgoing).catch(reject)
   })
   response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers)
-  await pipeline(answer, response)
+  if (!breakOff) return pipeline(answer, response)
+  // Half the body, then the connection drops, as a network failure mid-download looks to the client.
+  const half = Math.floor(Number(answer.headers['content-length'] ?? 0) / 2)
+  let sent = 0
+  for await (const chunk of answer as AsyncIterable<Buffer>) {
+    const part = chunk.subarray(0, Math.max(0, half - sent))
+    if (part.length > 0) response.write(part)
+    sent += part.length
+    if (sent >= half) break
+  }
+  response.socket?.destroy()
 }
 
 // Azure Storage words its errors in the status line, the x-ms-error-code header and an XML body.

@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
+import { startStorageScenario } from '../../test/e2e/storage-scenario.js'
+
+export interface DownloadFigures {
+  case: string
+  files: number
+  bytes: number
+  seconds: number
+  mibPerSecond: number
+}
+
+const outputPath = 'bench/out'
+
+/**
+ * download-path against Azurite (in memory, on loopback, through the test proxy): a job whose output folder holds the
+ * given blobs. Timed from the start of the step's "Download the results" group to the end of the step, so the figure
+ * is the download itself: the datastore lookup, the listing, the transfers to disk and the preview.
+ */
+export async function measureDownload(name: string, blobs: Record<string, number>): Promise<DownloadFigures> {
+  const scenario = await startStorageScenario({ pipelineDeployments: ['blue'], jobStatuses: ['Completed'] })
+  try {
+    const { azurite } = scenario
+    const account = new BlobServiceClient(
+      azurite.blobUrl,
+      new StorageSharedKeyCredential(azurite.accountName, azurite.accountKey)
+    )
+    const datastore = scenario.fake.resourceManager.datastores.find(d => d.name === 'workspaceblobstore')
+    if (!datastore) throw new Error('the scenario has no workspaceblobstore')
+    const container = account.getContainerClient(datastore.containerName)
+    const entries = Object.entries(blobs)
+    let bytes = 0
+    for (let i = 0; i < entries.length; i += 16) {
+      await Promise.all(
+        entries.slice(i, i + 16).map(([path, size]) => {
+          bytes += size
+          return container
+            .getBlockBlobClient(`${outputPath}/${path}`)
+            .uploadData(Buffer.alloc(size, 0x61), { blockSize: 8 * 1024 * 1024, concurrency: 4 })
+        })
+      )
+    }
+    scenario.outputs.options = { writePredictions: false }
+    const ws = scenario.fake.batchEndpoint.workspace
+    const running = scenario.start(
+      {
+        workspace:
+          `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
+          `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`,
+        'resource-manager-endpoint': scenario.fake.url,
+        wait: 'true',
+        'poll-interval': '1s',
+        'output-name': 'scores',
+        'output-uri': `azureml://datastores/workspaceblobstore/paths/${outputPath}/`,
+        'download-path': 'results'
+      },
+      { env: { GITHUB_WORKSPACE: mkdtempSync(join(tmpdir(), 'bench-workspace-')) } }
+    )
+    await running.waitForOutput(/^::group::Download the results/, 60_000)
+    const started = performance.now()
+    const result = await running.result
+    const seconds = (performance.now() - started) / 1000
+    if (result.exitCode !== 0) throw new Error(`the download failed during the benchmark:\n${result.stdout}`)
+    return {
+      case: name,
+      files: entries.length,
+      bytes,
+      seconds: Number(seconds.toFixed(2)),
+      mibPerSecond: Number((bytes / 1048576 / seconds).toFixed(1))
+    }
+  } finally {
+    await scenario.close()
+  }
+}

@@ -1,0 +1,96 @@
+import type { SendAzureRequest } from '../azure/azure-pipeline.js'
+import type { CloudName } from '../sign-in/clouds.js'
+import { logSafe, markdownSafe } from '../untrusted-text.js'
+import type { FailureDetails } from './failure-details.js'
+import { DiagnosisError, readFailureDetails } from './run-history.js'
+
+export interface Diagnosis {
+  /** The reason in one line, when run history could tell it. */
+  reason: string | undefined
+  /** The step summary's section. */
+  markdown: string
+}
+
+export interface DiagnosisLog {
+  info(message: string): void
+  notice(message: string): void
+}
+
+export interface DiagnosisContext {
+  arm: SendAzureRequest
+  anonymous: SendAzureRequest
+  resourceManager: string
+  cloud: CloudName
+  studioUrl: string | undefined
+}
+
+// Best effort, and bounded: a failed job's step must end promptly however run history behaves.
+const diagnosisBudgetMs = 30_000
+
+const workspaceOfJob =
+  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)\//i
+
+/**
+ * Asks run history why the job failed and shows it in the log; never throws. What could not be read is one notice
+ * line with the Studio link, and the step's outcome is the job's either way.
+ */
+export async function explainFailure(
+  jobId: string,
+  jobName: string,
+  context: DiagnosisContext,
+  log: DiagnosisLog
+): Promise<Diagnosis> {
+  const studio = context.studioUrl ? ` Its logs: ${context.studioUrl}` : ''
+  const workspace = workspaceOfJob.exec(jobId)?.[1]
+  const budget = new AbortController()
+  const timer = setTimeout(() => budget.abort(), diagnosisBudgetMs)
+  try {
+    if (!workspace) throw new DiagnosisError(`the job's id names no workspace`)
+    const details = await Promise.race([
+      readFailureDetails(workspace, jobName, { ...context, signal: budget.signal }),
+      new Promise<never>((_, reject) =>
+        budget.signal.addEventListener('abort', () =>
+          reject(new DiagnosisError(`no answer within ${diagnosisBudgetMs / 1000} s`))
+        )
+      )
+    ])
+    for (const line of failureLogLines(details)) log.info(line)
+    if (details.unread.length > 0) {
+      log.notice(`Could not read all of why the job failed (${logSafe(details.unread.join('; '), 300)}).${studio}`)
+    }
+    return { reason: details.reason, markdown: failureMarkdown(details) }
+  } catch (error) {
+    const what = error instanceof DiagnosisError ? error.message : `run history: ${String(error)}`
+    log.notice(`Could not read why the job failed (${logSafe(what, 300)}).${studio}`)
+    return { reason: undefined, markdown: '' }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** The log group's lines; every one of them is service text. */
+export function failureLogLines(details: FailureDetails): string[] {
+  const lines = [`Reason: ${logSafe(details.reason)}`]
+  for (const error of details.errors) {
+    lines.push(`${error.run} error${error.code ? ` ${logSafe(error.code, 100)}` : ''}: ${logSafe(error.message)}`)
+  }
+  for (const log of details.logs) {
+    lines.push('', `Last ${log.lines.length} lines of ${logSafe(log.name, 200)}:`)
+    for (const line of log.lines) lines.push(`  ${logSafe(line, 500)}`)
+  }
+  return lines
+}
+
+export function failureMarkdown(details: FailureDetails): string {
+  const lines = ['#### Why the job failed', '', markdownSafe(details.reason), '']
+  for (const error of details.errors) {
+    const code = error.code ? ` ${markdownSafe(error.code, 100)}` : ''
+    lines.push(`- ${error.run === 'batchscoring' ? 'Scoring step' : 'Job'}${code}: ${markdownSafe(error.message)}`)
+  }
+  if (details.errors.length > 0) lines.push('')
+  for (const log of details.logs) {
+    lines.push(`Last ${log.lines.length} lines of **${markdownSafe(log.name, 200)}**:`, '')
+    lines.push(`> ${log.lines.map(line => markdownSafe(line, 500)).join('<br>')}`, '')
+  }
+  return lines.join('\n')
+}

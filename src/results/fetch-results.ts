@@ -1,0 +1,55 @@
+import type { TokenCredential } from '@azure/identity'
+import type { SendAzureRequest } from '../azure/azure-pipeline.js'
+import type { SubmittedJob } from '../job/submitted-job.js'
+import type { Cloud } from '../sign-in/clouds.js'
+import { withDatastoreContainer, type ContainerAccessLog } from '../storage/container-access.js'
+import type { ResultsSettings } from './results-settings.js'
+import { downloadResults } from './download.js'
+import { parseDatastoreUri } from './output-location.js'
+import { isCsv, previewCsv, resultsMarkdown } from './results-preview.js'
+import type { ResultFile } from './result-files.js'
+
+export interface FetchedResults {
+  files: ResultFile[]
+  /** The downloaded file of a single-file output. */
+  resultsFile: string | undefined
+  markdown: string
+}
+
+const workspaceOfJob =
+  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)\//i
+
+/** Downloads a Completed job's output into download-path and previews it for the step summary. */
+export async function fetchResults(
+  results: ResultsSettings,
+  job: SubmittedJob,
+  azure: { arm: SendAzureRequest; resourceManager: string; cloud: Cloud; credential: TokenCredential },
+  log: ContainerAccessLog
+): Promise<FetchedResults> {
+  const { output, downloadPath } = results
+  const location = parseDatastoreUri(output.uri)
+  if (!location) throw new Error(`The output ${output.uri} is not a datastore path; it cannot be downloaded.`)
+  const workspace = location.workspace ?? workspaceOfJob.exec(job.id)?.[1]
+  if (!workspace) throw new Error(`The job's id '${job.id}' names no Azure ML workspace to read the results from.`)
+  log.info(`Downloading ${output.uri} into ${downloadPath}`)
+  const files = await withDatastoreContainer(
+    { ...azure, workspace, datastore: location.datastore, log },
+    { verb: 'read', role: 'Storage Blob Data Reader' },
+    container =>
+      downloadResults(container, {
+        type: output.type,
+        path: location.path,
+        uri: output.uri,
+        downloadPath,
+        concurrency: 8,
+        log: line => log.info(line)
+      })
+  )
+  const csv = files.find(isCsv)
+  const preview = csv ? await previewCsv(csv) : undefined
+  return {
+    files,
+    resultsFile: output.type === 'UriFile' ? files[0]?.localPath : undefined,
+    markdown: resultsMarkdown(files, downloadPath, preview)
+  }
+}

@@ -1,0 +1,61 @@
+import { randomUUID } from 'node:crypto'
+import { isAbsolute, relative, resolve } from 'node:path'
+import { InputError } from '../input-formats.js'
+import type { InputAccess, JobOutput } from '../job/job-definition.js'
+import { chooseOutput, isInsideFolder, parseDatastoreUri } from './output-location.js'
+
+/** download-path: where the job's output lands once it Completed. */
+export interface ResultsSettings {
+  /** Absolute, inside the workspace. */
+  downloadPath: string
+  /** The output to download; the action chose its location unless `chosen` is false. */
+  output: JobOutput
+  chosen: boolean
+}
+
+export interface ResultsContext {
+  wait: boolean
+  /** The job's output as the workflow gave it (output-uri), if it did. */
+  output: JobOutput | undefined
+  outputFileName: string | undefined
+  /** input-path's datastore folder, which the results must stay out of. */
+  upload: { datastore: string; prefix: string } | undefined
+  env: Record<string, string | undefined>
+}
+
+/** Reads download-path; checks it against wait and the workspace before anything is sent. */
+export function readResults({ get, check }: InputAccess, context: ResultsContext): ResultsSettings | undefined {
+  const given = get('download-path')
+  if (!given) return undefined
+  return check(() => {
+    if (!context.wait) {
+      throw new InputError(
+        "Input 'download-path' needs 'wait: true': the results exist only once the job has Completed."
+      )
+    }
+    const workspace = resolve(context.env['GITHUB_WORKSPACE'] || process.cwd())
+    const downloadPath = resolve(workspace, given)
+    const rel = relative(workspace, downloadPath)
+    if (rel.startsWith('..') || isAbsolute(rel)) {
+      throw new InputError(`Input 'download-path' ('${given}') points outside the workspace ${workspace}.`)
+    }
+    if (context.output) return { downloadPath, output: context.output, chosen: false }
+    const datastore = get('datastore') || 'workspaceblobstore'
+    const output = chooseOutput(get('output-name') || 'score', context.outputFileName, datastore, {
+      repository: context.env['GITHUB_REPOSITORY'] || 'local',
+      runId: context.env['GITHUB_RUN_ID'] || '0',
+      runAttempt: context.env['GITHUB_RUN_ATTEMPT'] || '1',
+      job: (context.env['GITHUB_JOB'] || 'job').replace(/[^A-Za-z0-9_.-]/g, '-'),
+      unique: randomUUID().slice(0, 8)
+    })
+    const location = parseDatastoreUri(output.uri)
+    const upload = context.upload
+    if (location && upload && isInsideFolder(location, upload.datastore, upload.prefix)) {
+      throw new InputError(
+        `Input 'upload-prefix' ('${upload.prefix}') holds the results location ${output.uri}: the job would ` +
+          "score its own results next time. Choose another 'upload-prefix', or give 'output-uri'."
+      )
+    }
+    return { downloadPath, output, chosen: true }
+  })
+}

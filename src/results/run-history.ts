@@ -1,0 +1,137 @@
+import type { SendAzureRequest } from '../azure/azure-pipeline.js'
+import { describeAnswer } from '../azure/service-errors.js'
+import type { CloudName } from '../sign-in/clouds.js'
+import {
+  failureReason,
+  lastLines,
+  runError,
+  wantedLogNames,
+  type FailureDetails,
+  type LogTail,
+  type RunError
+} from './failure-details.js'
+import { isBlobUrl, isMlApiUrl } from './service-hosts.js'
+
+const apiVersion = '2025-12-01'
+const requestTimeoutMs = 10_000
+
+export interface RunHistoryAccess {
+  /** Signed for Resource Manager: run history takes the ARM token. */
+  arm: SendAzureRequest
+  /** Sends no Authorization header: log URLs are pre-signed. */
+  anonymous: SendAzureRequest
+  resourceManager: string
+  cloud: CloudName
+  signal: AbortSignal
+}
+
+/** A step of the diagnosis that failed: `what` could not be read. */
+export class DiagnosisError extends Error {
+  override name = 'DiagnosisError'
+}
+
+/**
+ * Why a job failed, as `az ml job stream` finds it: the workspace's regional API host (its discoveryUrl), the job's
+ * run and its batchscoring child in run history, their errors and the end of the scoring step's logs.
+ */
+export async function readFailureDetails(
+  workspace: string,
+  jobName: string,
+  access: RunHistoryAccess
+): Promise<FailureDetails> {
+  const api = await apiHost(workspace, access)
+  const runs = `${api}/history/v1.0${workspace}/runs`
+  const job = await getJson(
+    access.arm,
+    `${runs}/${encodeURIComponent(jobName)}/details`,
+    'the job in run history',
+    access
+  )
+  const children = await getJson(
+    access.arm,
+    `${runs}/${encodeURIComponent(jobName)}/children`,
+    "the job's steps",
+    access
+  )
+  const child = scoringStep(children)
+  const childDetails = child
+    ? await getJson(access.arm, `${runs}/${encodeURIComponent(child)}/details`, 'the scoring step', access)
+    : undefined
+  const errors = [runError('batchscoring', childDetails), runError('job', job)].filter(
+    (e): e is RunError => e !== undefined
+  )
+  const logFiles =
+    (childDetails as { logFiles?: unknown } | undefined)?.logFiles ?? (job as { logFiles?: unknown }).logFiles
+  const logs: LogTail[] = []
+  const unread: string[] = []
+  for (const name of wantedLogNames(logFiles)) {
+    const url = (logFiles as Record<string, string>)[name] ?? ''
+    try {
+      logs.push({ name, lines: lastLines(await readLog(name, url, access)) })
+    } catch (error) {
+      // The errors already read still explain the failure; the log is named as unread.
+      unread.push(error instanceof Error ? error.message : String(error))
+    }
+  }
+  return { reason: failureReason(errors, logs), errors, logs, unread }
+}
+
+/** The regional host run history answers on: the workspace's discoveryUrl names a document whose `api` is it. */
+async function apiHost(workspace: string, access: RunHistoryAccess): Promise<string> {
+  const ws = await getJson(
+    access.arm,
+    `${access.resourceManager}${workspace}?api-version=${apiVersion}`,
+    'the workspace',
+    access
+  )
+  const discoveryUrl = (ws as { properties?: { discoveryUrl?: unknown } }).properties?.discoveryUrl
+  if (typeof discoveryUrl !== 'string' || !isMlApiUrl(discoveryUrl, access.cloud)) {
+    throw new DiagnosisError(`the workspace's discoveryUrl is not an Azure ML API address (${String(discoveryUrl)})`)
+  }
+  const discovery = await getJson(access.arm, discoveryUrl, "the workspace's service addresses", access)
+  const api = (discovery as { api?: unknown }).api
+  if (typeof api !== 'string' || !isMlApiUrl(api, access.cloud)) {
+    throw new DiagnosisError(`the discovery document names no Azure ML API host (${String(api)})`)
+  }
+  return api.replace(/\/+$/, '')
+}
+
+/** The batchscoring child of a batch job: by name where run history gives one, else its only child. */
+function scoringStep(children: unknown): string | undefined {
+  const runs = ((children as { value?: unknown }).value ?? []) as {
+    runId?: unknown
+    name?: unknown
+    displayName?: unknown
+  }[]
+  if (!Array.isArray(runs)) return undefined
+  const named = runs.find(run => [run.name, run.displayName, run.runId].some(v => String(v).includes('batchscoring')))
+  const chosen = named ?? (runs.length === 1 ? runs[0] : undefined)
+  return typeof chosen?.runId === 'string' ? chosen.runId : undefined
+}
+
+async function readLog(name: string, url: string, access: RunHistoryAccess): Promise<string> {
+  if (!isBlobUrl(url, access.cloud)) throw new DiagnosisError(`log ${name}: its address is not on blob storage`)
+  let answer
+  try {
+    answer = await access.anonymous({ method: 'GET', url, timeoutMs: requestTimeoutMs, signal: access.signal })
+  } catch (error) {
+    throw new DiagnosisError(`log ${name}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (answer.status !== 200) throw new DiagnosisError(`log ${name}: HTTP ${answer.status}`)
+  return answer.bodyText
+}
+
+async function getJson(send: SendAzureRequest, url: string, what: string, access: RunHistoryAccess): Promise<unknown> {
+  let answer
+  try {
+    answer = await send({ method: 'GET', url, timeoutMs: requestTimeoutMs, signal: access.signal })
+  } catch (error) {
+    throw new DiagnosisError(`${what}: ${error instanceof Error ? error.message : String(error)}`)
+  }
+  if (answer.status !== 200) throw new DiagnosisError(`${what}: ${describeAnswer(answer)}`)
+  try {
+    return JSON.parse(answer.bodyText) as unknown
+  } catch {
+    throw new DiagnosisError(`${what}: the answer is not JSON`)
+  }
+}

@@ -1,0 +1,46 @@
+import type { CloudName } from '../sign-in/clouds.js'
+
+// The hosts the diagnosis may talk to, per cloud. A URL that a service answered with (the workspace's discoveryUrl,
+// the API host, a log's address) is only followed to these: the ARM token goes to Azure ML's own API hosts, and log
+// URLs, which carry their own signature, only to blob storage. Host names from azure-ai-ml's _azure_environments.py
+// and Azure ML's private DNS zones (privatelink.api.azureml.ms, .api.ml.azure.cn, .api.ml.azure.us). Pure.
+
+const mlApiSuffix: Record<CloudName, string> = {
+  azurecloud: 'api.azureml.ms',
+  azurechinacloud: 'api.ml.azure.cn',
+  azureusgovernment: 'api.ml.azure.us'
+}
+
+const storageSuffix: Record<CloudName, string> = {
+  azurecloud: 'core.windows.net',
+  azurechinacloud: 'core.chinacloudapi.cn',
+  azureusgovernment: 'core.usgovcloudapi.net'
+}
+
+/** `https://<region>.api.azureml.ms` and the like (workspace-specific hosts below it too), nothing else. */
+export function isMlApiUrl(url: string, cloud: CloudName): boolean {
+  const host = plainHttpsHost(url)
+  const suffix = `.${mlApiSuffix[cloud]}`
+  return host !== undefined && host.endsWith(suffix) && /^([a-z0-9-]+\.)+$/.test(host.slice(0, -suffix.length + 1))
+}
+
+/** `https://<account>.blob.core.windows.net/...` (the cloud's storage suffix). */
+export function isBlobUrl(url: string, cloud: CloudName): boolean {
+  const host = plainHttpsHost(url)
+  return (
+    host !== undefined &&
+    host === `${host.split('.')[0]}.blob.${storageSuffix[cloud]}` &&
+    /^[a-z0-9]{3,24}\./.test(host)
+  )
+}
+
+function plainHttpsHost(url: string): string | undefined {
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return undefined
+  return parsed.hostname.toLowerCase()
+}
