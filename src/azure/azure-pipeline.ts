@@ -29,6 +29,8 @@ export interface AzureRequest {
   timeoutMs: number
   /** Ends the request (and any retry wait) early: the workflow was cancelled. */
   signal?: AbortSignal
+  /** Called as each attempt goes on the wire, its token in hand: from then on the service may act on it. */
+  onSending?: () => void
 }
 
 export interface AzureResponse {
@@ -74,6 +76,17 @@ export function createAzureClient(
     { afterPhase: 'Retry' }
   )
   pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
+  const onSending = new WeakMap<PipelineRequest, () => void>()
+  pipeline.addPolicy(
+    {
+      name: 'announceSending',
+      sendRequest: (request, next) => {
+        if (!request.abortSignal?.aborted) onSending.get(request)?.()
+        return next(request)
+      }
+    },
+    { afterPhase: 'Sign' }
+  )
   const httpClient = createDefaultHttpClient()
 
   return async request => {
@@ -85,6 +98,7 @@ export function createAzureClient(
       timeout: request.timeoutMs,
       abortSignal: request.signal
     })
+    if (request.onSending) onSending.set(pipelineRequest, request.onSending)
     const response: PipelineResponse = await pipeline.sendRequest(httpClient, pipelineRequest)
     return {
       status: response.status,

@@ -73,7 +73,9 @@ export class Dispatcher {
       if (!slept) return
     }
     if (isReset(fault) && !fault.afterCreate) return this.reset(request)
-    const reply = isStatus(fault) ? faultReply(fault) : route ? route.handle(recorded, params) : notFound(recorded)
+    const handled =
+      isStatus(fault) && !fault.afterCreate ? undefined : route ? route.handle(recorded, params) : undefined
+    const reply = isStatus(fault) ? faultReply(fault) : (handled ?? notFound(recorded))
     if (isReset(fault)) return this.reset(request)
     this.send(response, reply)
   }
