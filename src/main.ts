@@ -18,6 +18,7 @@ import type { Settings } from './settings.js'
 import { prepare } from './sign-in/prepare.js'
 import { describeSignIn } from './sign-in/sign-in.js'
 import { summaryMarkdown } from './summary.js'
+import { logSafe } from './untrusted-text.js'
 
 // A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
 const armRetryLimits: RetryLimits = {
@@ -111,10 +112,14 @@ export async function run(): Promise<void> {
 
 /** The run was cancelled outside the wait: before, during or just after the submission. */
 async function endCancelledRun(settings: Settings, clients: AzureClients): Promise<void> {
+  if (!state.readLeftoverJob()) {
+    core.setFailed('The workflow run was cancelled before the job was submitted; nothing was submitted.')
+    return
+  }
   try {
     core.setFailed(`The workflow run was cancelled: ${await cancelLeftoverJob(settings, clients)}`)
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error)
+    const reason = logSafe(error instanceof Error ? error.message : String(error))
     core.setFailed(
       `The workflow run was cancelled; cancelling the Azure job failed (${reason}). The post step tries again.`
     )

@@ -49,7 +49,9 @@ describe('a workflow run cancelled before anything was submitted', () => {
 
     expect(main.signalsSent).toEqual(['SIGINT'])
     expect(main.exitCode).toBe(1)
-    expect(errorMessage(main)).toBe('The workflow run was cancelled: nothing was submitted.')
+    expect(errorMessage(main)).toBe(
+      'The workflow run was cancelled before the job was submitted; nothing was submitted.'
+    )
     const post = await runPost(main)
     expect(post.exitCode).toBe(0)
     expect(fake.requestsTo('submit')).toHaveLength(0)
@@ -81,7 +83,9 @@ describe('a workflow run cancelled before anything was submitted', () => {
 
     expect(main.signalsSent).toEqual(['SIGINT'])
     expect(main.exitCode).toBe(1)
-    expect(errorMessage(main)).toBe('The workflow run was cancelled: nothing was submitted.')
+    expect(errorMessage(main)).toBe(
+      'The workflow run was cancelled before the job was submitted; nothing was submitted.'
+    )
     const post = await runPost(main, inputs)
     expect(post.exitCode).toBe(0)
     expect(fake.requestsTo('submit')).toHaveLength(0)

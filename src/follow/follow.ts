@@ -106,7 +106,7 @@ async function cancelAsSettingsSay(
 }
 
 /** One cancel request per job: the post step sees 'sent' and leaves the job alone. */
-export async function requestCancel(
+async function requestCancel(
   arm: SendAzureRequest,
   jobUrl: string,
   jobName: string,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { createAzureClient } from '../azure/azure-pipeline.js'
 import { prepare } from '../sign-in/prepare.js'
+import { logSafe } from '../untrusted-text.js'
 import { cancelLeftoverJob } from './leftover-job.js'
 import { readLeftoverJob } from './state.js'
 
@@ -24,7 +25,7 @@ export async function runPost(): Promise<void> {
     core.info(`The workflow run was cancelled: ${await cancelLeftoverJob(settings, clients)}`)
   } catch (error) {
     // The run is already cancelled; a failure here is reported without turning anything else red.
-    core.warning(`Could not cancel the Azure job: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`Could not cancel the Azure job: ${logSafe(error instanceof Error ? error.message : String(error))}`)
   }
 }
 
