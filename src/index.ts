@@ -9,3 +9,5 @@ if (isPost()) {
   markMainStarted()
   await run()
 }
+// A cancelled stage may leave a request or an upload nobody waits for any more: the step ends when the action is done.
+process.exit()

@@ -5,7 +5,9 @@ import { createAzureClient, type SendAzureRequest } from './azure/azure-pipeline
 import type { RetryLimits } from './azure/retry.js'
 import { reportFollowResult } from './follow/follow-report.js'
 import { followJob, type FollowResult } from './follow/follow.js'
-import { watchWorkflowCancellation } from './follow/workflow-cancellation.js'
+import { cancelLeftoverJob, type AzureClients } from './follow/leftover-job.js'
+import * as state from './follow/state.js'
+import { untilAborted, watchWorkflowCancellation } from './follow/workflow-cancellation.js'
 import { resolveDataAssets } from './job/data-assets.js'
 import { isDataAssetShortName } from './job/data-uri.js'
 import { describeDryRun } from './job/dry-run.js'
@@ -29,7 +31,10 @@ const armRetryLimits: RetryLimits = {
 }
 
 export async function run(): Promise<void> {
-  let cancellation: ReturnType<typeof watchWorkflowCancellation> | undefined
+  // Listening from the very start: whatever stage a cancelled run reaches, it stops there at once and leaves no job.
+  const cancellation = watchWorkflowCancellation(message => core.info(message))
+  const cancelled = cancellation.signal
+  let started: { settings: Settings; clients: AzureClients } | undefined
   try {
     const prepared = prepare()
     const { credential } = prepared
@@ -45,36 +50,41 @@ export async function run(): Promise<void> {
     core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
     const retried = (what: string) => (reason: string, delayMs: number) =>
       core.info(`${what} failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`)
-
-    // Listening from before the submission: a cancellation that arrives while it is in flight still cancels the job.
-    if (settings.follow.wait) cancellation = watchWorkflowCancellation(message => core.info(message))
     const endpoint = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits, retried('Submission'))
-    const arm = createAzureClient(
-      credential,
-      settings.cloud.resourceManagerScope,
-      armRetryLimits,
-      retried('A request to Azure Resource Manager')
-    )
+    // Each call has a token cache of its own: following a job asks for a new client to get a fresh token after a 401.
+    const armClient = () =>
+      createAzureClient(
+        credential,
+        settings.cloud.resourceManagerScope,
+        armRetryLimits,
+        retried('A request to Azure Resource Manager')
+      )
+    const arm = armClient()
+    started = { settings, clients: { endpoint, arm } }
     const { workspace } = settings
     if (workspace && settings.job.inputs.some(i => i.kind === 'data' && isDataAssetShortName(i.uri))) {
       const job = await core.group('Look up data assets', () =>
-        resolveDataAssets(settings.job, workspace, settings.resourceManager, arm, message => core.info(message))
+        untilAborted(
+          resolveDataAssets(settings.job, workspace, settings.resourceManager, arm, message => core.info(message)),
+          cancelled
+        )
       )
       settings = { ...settings, job }
     }
     if (settings.upload) {
-      const uploaded = await uploadStep(settings, credential, arm)
+      const uploaded = await untilAborted(uploadStep(settings, credential, arm), cancelled)
       if (!uploaded) return
       settings = uploaded
     }
-    // A run cancelled during the upload stops here: a job submitted now would only be cancelled again.
-    if (cancellation?.signal.aborted) {
-      core.setFailed('The workflow run was cancelled before the job was submitted; nothing was submitted.')
-      return
-    }
     if (settings.results?.chosen) core.info(`The job will write its results to ${settings.results.output.uri}`)
     const job = await core.group('Submit the batch scoring job', async () => {
-      const submitted = await submitJob(endpoint, settings, provenance, core)
+      // What post needs to find the job is saved before the request can create it.
+      const submitting = submitJob(endpoint, settings, provenance, core, {
+        signal: cancelled,
+        onSending: submission => state.saveSubmissionInFlight(submission)
+      })
+      const submitted = await untilAborted(submitting, cancelled)
+      state.saveSubmittedJob(submitted.name, submitted.id)
       const studio = submitted.studioUrl ? `: ${submitted.studioUrl}` : ''
       core.info(logSafe(`Job ${submitted.name} is ${submitted.status}${studio}`))
       return submitted
@@ -86,17 +96,38 @@ export async function run(): Promise<void> {
     core.setOutput('job-resource-id', job.id)
     if (settings.job.output) core.setOutput('output-uri', settings.job.output.uri)
     await writeSummary(summaryMarkdown(job, settings))
-    if (!cancellation) return
-    const interrupted = cancellation.signal
+    cancelled.throwIfAborted()
+    if (!settings.follow.wait) {
+      // Handed off: the job is meant to outlive the step.
+      state.saveFollowEnded()
+      return
+    }
     const followed = settings
     const result = await core.group('Wait for the job to finish', () =>
-      followJob(job, submittedAt, followed, arm, interrupted, core)
+      followJob(job, submittedAt, followed, armClient, cancelled, core)
     )
     await endStep(result, job, settings, credential, arm)
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error))
+    if (cancelled.aborted && started) await endCancelledRun(started.settings, started.clients)
+    else core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
-    cancellation?.dispose()
+    cancellation.dispose()
+  }
+}
+
+/** The run was cancelled outside the wait: before, during or just after the submission. */
+async function endCancelledRun(settings: Settings, clients: AzureClients): Promise<void> {
+  if (!state.readLeftoverJob()) {
+    core.setFailed('The workflow run was cancelled before the job was submitted; nothing was submitted.')
+    return
+  }
+  try {
+    core.setFailed(`The workflow run was cancelled: ${await cancelLeftoverJob(settings, clients)}`)
+  } catch (error) {
+    const reason = logSafe(error instanceof Error ? error.message : String(error))
+    core.setFailed(
+      `The workflow run was cancelled; cancelling the Azure job failed (${reason}). The post step tries again.`
+    )
   }
 }
 

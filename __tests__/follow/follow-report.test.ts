@@ -85,4 +85,15 @@ describe('reportFollowResult', () => {
     expect(report.message).toContain('HTTP 403 AuthorizationFailed: denied')
     expect(report.message).toContain('The job itself keeps running')
   })
+
+  it('shows service text as data: a status or name cannot start a runner command', () => {
+    const report = reportFollowResult(
+      { outcome: 'finished', status: 'Failed\n::warning::forged ##[error]x', studioUrl, durationMs: 1_000 },
+      'batchjob-1\n::error::x',
+      settings()
+    )
+    expect(report.message).not.toContain('\n')
+    expect(report.message).not.toContain('##[')
+    expect(report.message).toContain('Failed\\n::warning::forged #\\x23[error]x')
+  })
 })

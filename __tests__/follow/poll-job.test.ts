@@ -1,5 +1,6 @@
 import type { StatusRead } from '../../src/follow/arm-job.js'
 import {
+  goneAfterNotFoundMs,
   pollDelay,
   pollJob,
   StatusUnreadableError,
@@ -119,15 +120,56 @@ describe('pollJob', () => {
     expect(await pollJob(opts)).toMatchObject({ kind: 'finished', status: 'Completed' })
   })
 
-  it('ends when a job it has shown is not found twice in a row', async () => {
+  it('ends only when a job it has shown is not found for 5 minutes', async () => {
     const clock = new ManualClock()
     const notFound = { error: 'HTTP 404 ResourceNotFound: not found', permanent: false, notFound: true }
-    const opts = options(clock, { readStatus: reads('Running', notFound, notFound) })
+    const opts = options(clock, { pollIntervalMs: 1_000, readStatus: reads('Running', notFound) })
     expect(await pollJob(opts)).toEqual({
       kind: 'vanished',
       status: 'Running',
       error: 'HTTP 404 ResourceNotFound: not found'
     })
+    // The first 404 came at 2 s; the wait ended at the first 404 read 5 minutes after it, not before.
+    expect(clock.time).toBe(2_000 + goneAfterNotFoundMs)
+  })
+
+  it('a successful read between 404s starts the 5 minutes again', async () => {
+    const clock = new ManualClock()
+    const notFound = { error: 'HTTP 404 ResourceNotFound: not found', permanent: false, notFound: true }
+    const fourMinutesOf404 = Array.from({ length: 240 }, () => notFound)
+    const opts = options(clock, {
+      pollIntervalMs: 1_000,
+      readStatus: reads('Running', ...fourMinutesOf404, 'Running', ...fourMinutesOf404, 'Completed')
+    })
+    expect(await pollJob(opts)).toMatchObject({ kind: 'finished', status: 'Completed' })
+  })
+
+  it('reads again with a fresh token after a 401; only a 401 that persists is final', async () => {
+    const clock = new ManualClock()
+    const unauthorized = { error: 'HTTP 401 ExpiredAuthenticationToken: expired', permanent: false, unauthorized: true }
+    let renewals = 0
+    const renewToken = () => renewals++
+    const survived = options(clock, { renewToken, readStatus: reads('Running', unauthorized, 'Completed') })
+    expect(await pollJob(survived)).toMatchObject({ kind: 'finished', status: 'Completed' })
+    expect(renewals).toBe(1)
+
+    const persisted = options(clock, { renewToken, readStatus: reads('Running', unauthorized, unauthorized) })
+    const error = await pollJob(persisted).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(StatusUnreadableError)
+    // The last status seen, not the submission's.
+    expect((error as StatusUnreadableError).status).toBe('Running')
+  })
+
+  it('a read still going at the deadline is given up: the wait times out', async () => {
+    const clock = new ManualClock()
+    const opts = options(clock, {
+      deadline: 10_000,
+      readStatus: async () => {
+        clock.time = 10_000
+        throw new Error('This operation was aborted')
+      }
+    })
+    expect(await pollJob(opts)).toEqual({ kind: 'timed-out', status: 'Preparing' })
   })
 
   it('keeps waiting after a single 404 between two reads of the job', async () => {

@@ -31,8 +31,8 @@ export interface AzureRequest {
   timeoutMs: number
   /** Ends the request (and any retry wait) early: the workflow was cancelled. */
   signal?: AbortSignal
-  /** Called once, when the first attempt leaves with its token: a sign-in failure never follows it. */
-  onSigned?: () => void
+  /** Called as each attempt goes on the wire, its token in hand: from then on the service may act on it. */
+  onSending?: () => void
 }
 
 export interface AzureResponse {
@@ -81,13 +81,12 @@ export function createAzureClient(
     { afterPhase: 'Retry' }
   )
   if (credential) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
-  const signedHooks = new WeakMap<PipelineRequest, () => void>()
+  const onSending = new WeakMap<PipelineRequest, () => void>()
   pipeline.addPolicy(
     {
-      name: 'reportSigned',
+      name: 'announceSending',
       sendRequest: (request, next) => {
-        signedHooks.get(request)?.()
-        signedHooks.delete(request)
+        if (!request.abortSignal?.aborted) onSending.get(request)?.()
         return next(request)
       }
     },
@@ -106,7 +105,7 @@ export function createAzureClient(
       // The bearer policy hands this signal to getToken too, so it also ends a token wait.
       abortSignal: request.signal ? AbortSignal.any([request.signal, total]) : total
     })
-    if (request.onSigned) signedHooks.set(pipelineRequest, request.onSigned)
+    if (request.onSending) onSending.set(pipelineRequest, request.onSending)
     let response: PipelineResponse
     try {
       response = await pipeline.sendRequest(httpClient, pipelineRequest)

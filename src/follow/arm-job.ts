@@ -1,5 +1,6 @@
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { describeAnswer } from '../azure/service-errors.js'
+import { excerpt } from '../job/submitted-job.js'
 
 // The job as Azure Resource Manager knows it: read its status, cancel it.
 export const jobsApiVersion = '2025-12-01'
@@ -19,11 +20,12 @@ export function armJobUrl(resourceManager: string, jobResourceId: string, jobNam
 
 export type StatusRead =
   | { status: string; studioUrl: string | undefined }
-  | { error: string; permanent: boolean; retryAfterMs?: number; notFound?: boolean }
+  | { error: string; permanent: boolean; retryAfterMs?: number; notFound?: boolean; unauthorized?: boolean }
 
 /**
  * One status read. A failed read is reported, not thrown: a status that could not be read is not a failed job.
- * Only refusals that waiting cannot cure (no access, a bad request) are marked permanent.
+ * Only refusals that waiting cannot cure (no access, a bad request) are marked permanent; a 401 is not, as a fresh
+ * token may cure it, nor is an answer that is not a job (an HTML error page from a proxy, an empty body, `null`).
  */
 export async function readJobStatus(send: SendAzureRequest, jobUrl: string, signal?: AbortSignal): Promise<StatusRead> {
   let answer
@@ -33,30 +35,40 @@ export async function readJobStatus(send: SendAzureRequest, jobUrl: string, sign
     if (signal?.aborted) throw error
     return { error: error instanceof Error ? error.message : String(error), permanent: false }
   }
-  if (answer.status === 200) {
-    const job = JSON.parse(answer.bodyText) as {
-      properties?: { status?: unknown; services?: { Studio?: { endpoint?: unknown } } }
-    }
-    const status = job.properties?.status
-    const studio = job.properties?.services?.Studio?.endpoint
-    if (typeof status === 'string') return { status, studioUrl: typeof studio === 'string' ? studio : undefined }
-    return { error: 'Azure Resource Manager answered without a job status', permanent: false }
-  }
+  if (answer.status === 200) return jobStatusOf(answer.bodyText)
   const retryAfter = Number(answer.headers['retry-after'])
   return {
     error: describeAnswer(answer),
-    permanent: [400, 401, 403].includes(answer.status),
+    permanent: [400, 403].includes(answer.status),
+    ...(answer.status === 401 ? { unauthorized: true } : {}),
     ...(answer.status === 404 ? { notFound: true } : {}),
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {})
   }
 }
 
+function jobStatusOf(bodyText: string): StatusRead {
+  let job: { properties?: { status?: unknown; services?: { Studio?: { endpoint?: unknown } } } } | null
+  try {
+    job = JSON.parse(bodyText) as typeof job
+  } catch {
+    job = null
+  }
+  const status = job?.properties?.status
+  const studio = job?.properties?.services?.Studio?.endpoint
+  if (typeof status === 'string') return { status, studioUrl: typeof studio === 'string' ? studio : undefined }
+  return {
+    error: `Azure Resource Manager answered HTTP 200 without a job status: ${excerpt(bodyText, 200)}`,
+    permanent: false
+  }
+}
+
 /** Asks ARM to cancel the job; ARM accepts with 202 (or 200) and the job moves to CancelRequested. */
-export async function cancelJob(send: SendAzureRequest, jobUrl: string): Promise<void> {
+export async function cancelJob(send: SendAzureRequest, jobUrl: string, signal?: AbortSignal): Promise<void> {
   const answer = await send({
     method: 'POST',
     url: `${jobUrl}/cancel?api-version=${jobsApiVersion}`,
-    timeoutMs: 30_000
+    timeoutMs: 30_000,
+    signal
   })
   if (answer.status !== 200 && answer.status !== 202) throw new Error(describeAnswer(answer))
 }

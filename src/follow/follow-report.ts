@@ -1,5 +1,6 @@
 import { formatDuration } from '../duration.js'
 import type { Settings } from '../settings.js'
+import { logSafe } from '../untrusted-text.js'
 import type { FollowResult } from './follow.js'
 
 export interface FollowReport {
@@ -9,20 +10,23 @@ export interface FollowReport {
 }
 
 /** How the step ends after following a job, and what it tells the user. Pure. */
-export function reportFollowResult(result: FollowResult, jobName: string, settings: Settings): FollowReport {
-  const logs = result.studioUrl ? ` Its logs: ${result.studioUrl}` : ''
+export function reportFollowResult(result: FollowResult, name: string, settings: Settings): FollowReport {
+  // Every name, status and message here came from a service: shown as data, never as a runner command.
+  const jobName = logSafe(name)
+  const logs = result.studioUrl ? ` Its logs: ${logSafe(result.studioUrl)}` : ''
+  const status = logSafe(result.status)
   switch (result.outcome) {
     case 'finished': {
       const took = formatDuration(result.durationMs)
-      if (result.status === 'Completed') return { level: 'info', message: `Job ${jobName} Completed after ${took}.` }
+      if (status === 'Completed') return { level: 'info', message: `Job ${jobName} Completed after ${took}.` }
       return {
         level: settings.follow.failOnJobFailure ? 'error' : 'warning',
-        message: `Job ${jobName} ended ${result.status} after ${took}.${logs}`
+        message: `Job ${jobName} ended ${status} after ${took}.${logs}`
       }
     }
     case 'timed-out': {
       const limit = formatDuration(settings.follow.waitTimeoutMs)
-      const base = `Job ${jobName} did not finish within wait-timeout (${limit}); its last status was ${result.status}.`
+      const base = `Job ${jobName} did not finish within wait-timeout (${limit}); its last status was ${status}.`
       return {
         level: 'error',
         message: `${base} ${cancelSentence(result.cancel, jobName, 'cancel-on-timeout')}${logs}`
@@ -37,16 +41,16 @@ export function reportFollowResult(result: FollowResult, jobName: string, settin
       return {
         level: 'error',
         message:
-          `Could not read the status of job ${jobName} through Azure Resource Manager: ${result.error}. ` +
+          `Could not read the status of job ${jobName} through Azure Resource Manager: ${logSafe(result.error)}. ` +
           `Check 'resource-manager-endpoint' and that the service principal may read jobs in the workspace ` +
-          `(AzureML Data Scientist allows it). The job itself keeps running.${logs}`
+          `(AzureML Data Scientist allows it). ${unreadableCancelSentence(result.cancel)}${logs}`
       }
     case 'vanished':
       return {
         level: 'error',
         message:
-          `Job ${jobName} no longer exists: Azure Resource Manager showed it before and now answers "${result.error}". ` +
-          `It was deleted while the action waited, or its workspace was; its last status was ${result.status}.`
+          `Job ${jobName} no longer exists: Azure Resource Manager showed it before and now answers "${logSafe(result.error)}". ` +
+          `It was deleted while the action waited, or its workspace was; its last status was ${status}.`
       }
   }
 }
@@ -59,4 +63,11 @@ function cancelSentence(
   if (cancel.requested) return `The Azure job ${jobName} was cancelled.`
   if (cancel.error) return `Cancelling the Azure job failed (${cancel.error}); it may still be running.`
   return `The Azure job is left running, as ${input} is false.`
+}
+
+function unreadableCancelSentence(cancel: { requested: boolean; error?: string } | undefined): string {
+  if (cancel?.requested) return 'The Azure job was cancelled, as cancel-on-timeout says.'
+  if (cancel?.error) return `Cancelling it failed too (${cancel.error}). The job itself keeps running.`
+  if (cancel) return 'The job itself keeps running, as cancel-on-timeout is false.'
+  return 'The job itself keeps running.'
 }

@@ -3,9 +3,11 @@ import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { formatDuration } from '../duration.js'
 import type { SubmittedJob } from '../job/submitted-job.js'
 import type { Settings } from '../settings.js'
+import { logSafe } from '../untrusted-text.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
-import { pollJob, StatusUnreadableError, type PollClock } from './poll-job.js'
+import { pollJob, StatusUnreadableError, type PollClock, type PollOutcome } from './poll-job.js'
 import * as state from './state.js'
+import { untilAborted } from './workflow-cancellation.js'
 
 export interface FollowLog {
   info(message: string): void
@@ -15,7 +17,8 @@ export interface FollowLog {
 export type FollowResult =
   | { outcome: 'finished'; status: string; studioUrl: string | undefined; durationMs: number }
   | { outcome: 'timed-out' | 'interrupted'; status: string; studioUrl: string | undefined; cancel: CancelResult }
-  | { outcome: 'unreadable' | 'vanished'; status: string; studioUrl: string | undefined; error: string }
+  | { outcome: 'unreadable'; status: string; studioUrl: string | undefined; error: string; cancel?: CancelResult }
+  | { outcome: 'vanished'; status: string; studioUrl: string | undefined; error: string }
 
 export type CancelResult = { requested: true } | { requested: false; error?: string }
 
@@ -26,38 +29,47 @@ const realClock: PollClock = {
 
 /**
  * Waits on a submitted job through ARM until it ends, the timeout passes, or the workflow run is cancelled
- * (`interrupted` aborts), cancelling the Azure job where the settings say so.
+ * (`interrupted` aborts). Whenever the wait ends before the job did — a timeout, a cancelled run, a status that
+ * cannot be read, an error — the Azure job is cancelled where cancel-on-timeout or cancel-on-workflow-cancel say so.
+ * `armClient` makes a client with its own token cache: a 401 is answered with a fresh token.
  */
 export async function followJob(
   job: SubmittedJob,
   submittedAt: number,
   settings: Settings,
-  arm: SendAzureRequest,
+  armClient: () => SendAzureRequest,
   interrupted: AbortSignal,
   log: FollowLog,
   clock: PollClock = realClock
 ): Promise<FollowResult> {
   const jobUrl = armJobUrl(settings.resourceManager, job.id, job.name)
-  if (settings.follow.cancelOnWorkflowCancel) state.saveFollowedJob(job.name, jobUrl)
+  const jobName = logSafe(job.name)
+  const deadline = submittedAt + settings.follow.waitTimeoutMs
+  let arm = armClient()
   log.info(
-    `Waiting for ${job.name} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from its submission)`
+    `Waiting for ${jobName} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from its submission)`
   )
 
-  let outcome
+  let outcome: PollOutcome
   try {
     outcome = await pollJob({
-      readStatus: signal => readJobStatus(arm, jobUrl, signal),
+      // A read (or the token it waits for) still going at the deadline is abandoned, so wait-timeout holds.
+      readStatus: signal => {
+        const bounded = AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - clock.now()))])
+        return untilAborted(readJobStatus(arm, jobUrl, bounded), bounded)
+      },
       initialStatus: job.status,
-      deadline: submittedAt + settings.follow.waitTimeoutMs,
+      deadline,
       pollIntervalMs: settings.follow.pollIntervalMs,
       clock,
       signal: interrupted,
+      renewToken: () => (arm = armClient()),
       log: message => log.info(message)
     })
   } catch (error) {
+    const cancel = await cancelAsSettingsSay(settings.follow.cancelOnTimeout, arm, jobUrl, jobName, log)
     if (!(error instanceof StatusUnreadableError)) throw error
-    state.saveFollowEnded()
-    return { outcome: 'unreadable', status: job.status, studioUrl: job.studioUrl, error: error.message }
+    return { outcome: 'unreadable', status: error.status, studioUrl: job.studioUrl, error: error.message, cancel }
   }
 
   if (outcome.kind === 'vanished') {
@@ -76,22 +88,39 @@ export async function followJob(
   }
   const shouldCancel =
     outcome.kind === 'timed-out' ? settings.follow.cancelOnTimeout : settings.follow.cancelOnWorkflowCancel
-  const cancel = shouldCancel ? await requestCancel(arm, jobUrl, job.name, log) : { requested: false as const }
-  if (outcome.kind === 'timed-out') state.saveFollowEnded()
+  const cancel = await cancelAsSettingsSay(shouldCancel, arm, jobUrl, jobName, log)
   return { outcome: outcome.kind, status: outcome.status, studioUrl: job.studioUrl, cancel }
 }
 
+/** Cancels the job, or leaves it running on purpose (then the post step leaves it too). */
+async function cancelAsSettingsSay(
+  shouldCancel: boolean,
+  arm: SendAzureRequest,
+  jobUrl: string,
+  jobName: string,
+  log: FollowLog
+): Promise<CancelResult> {
+  if (shouldCancel) return requestCancel(arm, jobUrl, jobName, log)
+  state.saveFollowEnded()
+  return { requested: false }
+}
+
 /** One cancel request per job: the post step sees 'sent' and leaves the job alone. */
-async function requestCancel(arm: SendAzureRequest, jobUrl: string, jobName: string, log: FollowLog) {
+async function requestCancel(
+  arm: SendAzureRequest,
+  jobUrl: string,
+  jobName: string,
+  log: FollowLog
+): Promise<CancelResult> {
   state.saveCancelStage('sending')
   try {
     await cancelJob(arm, jobUrl)
     state.saveCancelStage('sent')
     log.info(`Asked Azure to cancel ${jobName}.`)
-    return { requested: true as const }
+    return { requested: true }
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
+    const message = logSafe(error instanceof Error ? error.message : String(error))
     log.warning(`Could not cancel ${jobName}: ${message}`)
-    return { requested: false as const, error: message }
+    return { requested: false, error: message }
   }
 }

@@ -1,3 +1,4 @@
+import { logSafe } from '../untrusted-text.js'
 import type { StatusRead } from './arm-job.js'
 import { classifyStatus, isKnownStatus } from './job-status.js'
 
@@ -16,6 +17,8 @@ export interface PollOptions {
   clock: PollClock
   /** Aborted when the workflow run is cancelled. */
   signal: AbortSignal
+  /** After a 401: the next read goes out with a freshly acquired token. */
+  renewToken?(): void
   log(message: string): void
 }
 
@@ -25,8 +28,14 @@ export type PollOutcome =
   | { kind: 'interrupted'; status: string }
   | { kind: 'vanished'; status: string; error: string }
 
+/** A refusal that waiting cannot cure; `status` is the last status seen. */
 export class StatusUnreadableError extends Error {
   override name = 'StatusUnreadableError'
+  readonly status: string
+  constructor(message: string, status: string) {
+    super(message)
+    this.status = status
+  }
 }
 
 // The first reads come quickly (a job that fails on a bad input fails within seconds), then the pause doubles up to
@@ -37,13 +46,15 @@ export function pollDelay(pollIndex: number, pollIntervalMs: number): number {
   return Math.min(pollIntervalMs, firstPollDelayMs * 2 ** pollIndex)
 }
 
-// ARM may not know a job yet for a moment after its submission, so a 404 is waited through. Once ARM has shown the job,
-// this many 404s in a row mean it is gone (deleted, or its workspace was); one alone may be a lagging replica.
-const notFoundReadsOfAGoneJob = 2
+// ARM may not know a job yet for a moment after its submission, and a lagging replica or a failover can answer 404
+// for a job that is running, so 404s are waited through. Only when ARM, having shown the job, answers nothing but 404
+// for this long is the job taken as gone (deleted, or its workspace was).
+export const goneAfterNotFoundMs = 5 * 60_000
 
 /**
  * Reads the job's status until it is final, the deadline passes, the workflow is cancelled or the job is gone. The
- * wait never runs past the deadline by more than one read; a status is logged once, when it changes.
+ * wait never runs past the deadline by more than one read; a status is logged once, when it changes. Answers that
+ * are not a status (an empty or HTML body, a 5xx, a 404 for a while, one 401) are waited through.
  */
 export async function pollJob(options: PollOptions): Promise<PollOutcome> {
   const { clock, signal, log } = options
@@ -51,7 +62,8 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
   let studioUrl: string | undefined
   let throttledMs = 0
   let shown = false
-  let notFoundInARow = 0
+  let notFoundSince: number | undefined
+  let unauthorizedBefore = false
   const unknownLogged = new Set<string>()
   for (let pollIndex = 0; ; pollIndex++) {
     const remaining = options.deadline - clock.now()
@@ -64,28 +76,38 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
       read = await options.readStatus(signal)
     } catch (error) {
       if (signal.aborted) return { kind: 'interrupted', status }
+      // A read still in flight at the deadline is given up: wait-timeout is kept.
+      if (clock.now() >= options.deadline) return { kind: 'timed-out', status }
       throw error
     }
     if ('error' in read) {
-      if (read.permanent) throw new StatusUnreadableError(read.error)
-      notFoundInARow = read.notFound ? notFoundInARow + 1 : 0
-      if (shown && notFoundInARow >= notFoundReadsOfAGoneJob) return { kind: 'vanished', status, error: read.error }
+      const now = clock.now()
+      // A token can be refused before its expiry (revoked, a clock skew): only a refusal of a fresh one is final.
+      if (read.permanent || (read.unauthorized && unauthorizedBefore))
+        throw new StatusUnreadableError(read.error, status)
+      unauthorizedBefore = read.unauthorized === true
+      if (unauthorizedBefore) options.renewToken?.()
+      notFoundSince = read.notFound ? (notFoundSince ?? now) : notFoundSince
+      if (shown && read.notFound && now - (notFoundSince ?? now) >= goneAfterNotFoundMs) {
+        return { kind: 'vanished', status, error: read.error }
+      }
       // ARM asked for a pause: the next read waits at least that long.
       throttledMs = read.retryAfterMs ?? 0
-      log(`Could not read the job's status (${read.error}); still waiting.`)
+      log(`Could not read the job's status (${logSafe(read.error)}); still waiting.`)
       continue
     }
     throttledMs = 0
     shown = true
-    notFoundInARow = 0
+    notFoundSince = undefined
+    unauthorizedBefore = false
     studioUrl = read.studioUrl ?? studioUrl
     if (read.status !== status) {
       status = read.status
-      log(`Status: ${status}`)
+      log(`Status: ${logSafe(status)}`)
     }
     if (!isKnownStatus(status) && !unknownLogged.has(status)) {
       unknownLogged.add(status)
-      log(`'${status}' is a status this action does not know; it is treated as still running.`)
+      log(`'${logSafe(status)}' is a status this action does not know; it is treated as still running.`)
     }
     if (classifyStatus(status) !== 'running') return { kind: 'finished', status, studioUrl, at: clock.now() }
   }

@@ -1,35 +1,31 @@
 import * as core from '@actions/core'
 import { createAzureClient } from '../azure/azure-pipeline.js'
 import { prepare } from '../sign-in/prepare.js'
-import { cancelJob, readJobStatus } from './arm-job.js'
-import { classifyStatus } from './job-status.js'
-import { readFollowState, saveCancelStage } from './state.js'
+import { logSafe } from '../untrusted-text.js'
+import { cancelLeftoverJob } from './leftover-job.js'
+import { readLeftoverJob } from './state.js'
 
 const retryLimits = { maxAttempts: 4, maxElapsedMs: 20_000, baseDelayMs: 500, maxDelayMs: 4_000, maxTotalMs: 60_000 }
 
 /**
- * Runs only when the workflow run was cancelled (post-if: cancelled()). If main was stopped before it could cancel
- * the job it was waiting on — killed mid-request, say — this cancels it, so no job outlives the run. When main's
- * cancel request went out, this does nothing: one cancel request per job.
+ * Runs only when the workflow run was cancelled (post-if: cancelled()). If main was stopped before it could make sure
+ * no job outlives the run — killed mid-POST, mid-request, or after a cancel that failed — this finishes it: it learns
+ * the job from the endpoint if main never heard of it, and cancels it. When main's cancel request went out, or main
+ * left the job on purpose, this does nothing: one cancel request per job.
  */
 export async function runPost(): Promise<void> {
   try {
-    const followed = readFollowState()
-    if (!followed || followed.ended || followed.cancel === 'sent') return
+    const left = readLeftoverJob()
+    if (!left || left.ended || left.cancel === 'sent') return
     const { settings, credential } = prepare()
-    const arm = createAzureClient(credential, settings.cloud.resourceManagerScope, retryLimits)
-    const read = await readJobStatus(arm, followed.jobUrl)
-    if ('status' in read && (classifyStatus(read.status) !== 'running' || read.status === 'CancelRequested')) {
-      core.info(`Job ${followed.jobName} is ${read.status}: nothing to cancel.`)
-      return
+    const clients = {
+      endpoint: createAzureClient(credential, settings.cloud.mlScope, retryLimits),
+      arm: createAzureClient(credential, settings.cloud.resourceManagerScope, retryLimits)
     }
-    saveCancelStage('sending')
-    await cancelJob(arm, followed.jobUrl)
-    saveCancelStage('sent')
-    core.info(`The workflow run was cancelled: asked Azure to cancel job ${followed.jobName}.`)
+    core.info(`The workflow run was cancelled: ${await cancelLeftoverJob(settings, clients)}`)
   } catch (error) {
     // The run is already cancelled; a failure here is reported without turning anything else red.
-    core.warning(`Could not cancel the Azure job: ${error instanceof Error ? error.message : String(error)}`)
+    core.warning(`Could not cancel the Azure job: ${logSafe(error instanceof Error ? error.message : String(error))}`)
   }
 }
 

@@ -1,49 +1,83 @@
 import * as core from '@actions/core'
+import type { JobSubmission } from '../job/job-request.js'
 
 // The only file that touches the runner's step state: what main leaves for the post step, which runs only when the
-// workflow run was cancelled (post-if: cancelled()) and makes sure the Azure job does not outlive it.
+// workflow run was cancelled (post-if: cancelled()) and makes sure no Azure job outlives it. Every value is written
+// at once (a file command), so it survives main being killed the next moment.
+
+// The runner hands saved state to post only; main reads back what it saved itself from this copy.
+const savedByMain = new Map<string, string>()
+
+function save(name: string, value: string): void {
+  savedByMain.set(name, value)
+  core.saveState(name, value)
+}
+
+function read(name: string): string {
+  return core.getState(name) || (savedByMain.get(name) ?? '')
+}
 
 export type CancelStage = 'sending' | 'sent'
 
-export interface FollowState {
-  /** Set while main waits on a job that is to be cancelled with the workflow. */
-  jobName: string
-  jobUrl: string
-  /** main stopped waiting on its own terms (final status, timeout): nothing is left for post. */
+export interface LeftoverJob {
+  /** The request that was on its way to the endpoint: replayed with the same repeatability id, it names the job. */
+  submission: JobSubmission | undefined
+  /** The job, once the endpoint named it. */
+  job: { name: string; id: string } | undefined
+  /** Nothing is left for post: the job reached a final status, was cancelled, or was left running on purpose. */
   ended: boolean
   cancel: CancelStage | undefined
 }
 
 export function isPost(): boolean {
-  return core.getState('isPost') === 'true'
+  return read('isPost') === 'true'
 }
 
 export function markMainStarted(): void {
-  core.saveState('isPost', 'true')
+  save('isPost', 'true')
 }
 
-export function saveFollowedJob(jobName: string, jobUrl: string): void {
-  core.saveState('jobName', jobName)
-  core.saveState('jobUrl', jobUrl)
+/** Saved just before the submission goes on the wire: from then on a job may exist that nobody else knows of. */
+export function saveSubmissionInFlight(submission: JobSubmission): void {
+  save('submission', JSON.stringify(submission))
+}
+
+export function saveSubmittedJob(name: string, id: string): void {
+  save('jobName', name)
+  save('jobId', id)
 }
 
 export function saveFollowEnded(): void {
-  core.saveState('followEnded', 'true')
+  save('followEnded', 'true')
 }
 
 export function saveCancelStage(stage: CancelStage): void {
-  core.saveState('cancel', stage)
+  save('cancel', stage)
 }
 
-export function readFollowState(): FollowState | undefined {
-  const jobName = core.getState('jobName')
-  const jobUrl = core.getState('jobUrl')
-  if (!jobName || !jobUrl) return undefined
-  const cancel = core.getState('cancel')
+export function readLeftoverJob(): LeftoverJob | undefined {
+  const submission = parseSubmission(read('submission'))
+  const name = read('jobName')
+  const id = read('jobId')
+  const job = name && id ? { name, id } : undefined
+  if (!submission && !job) return undefined
+  const cancel = read('cancel')
   return {
-    jobName,
-    jobUrl,
-    ended: core.getState('followEnded') === 'true',
+    submission,
+    job,
+    ended: read('followEnded') === 'true',
     cancel: cancel === 'sending' || cancel === 'sent' ? cancel : undefined
+  }
+}
+
+function parseSubmission(saved: string): JobSubmission | undefined {
+  if (!saved) return undefined
+  try {
+    const value = JSON.parse(saved) as Partial<JobSubmission>
+    const complete =
+      typeof value.scoringUri === 'string' && typeof value.body === 'string' && typeof value.headers === 'object'
+    return complete ? (value as JobSubmission) : undefined
+  } catch {
+    return undefined
   }
 }

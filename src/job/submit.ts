@@ -2,11 +2,11 @@ import { isRestError } from '@azure/core-rest-pipeline'
 import { randomUUID } from 'node:crypto'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { RetryLimits } from '../azure/retry.js'
-import { explainEndpointFailure } from '../azure/service-errors.js'
+import { describeAnswer, explainEndpointFailure } from '../azure/service-errors.js'
 import type { Settings } from '../settings.js'
 import { SignInError } from '../sign-in/credential.js'
 import { logSafe, trustedLink } from '../untrusted-text.js'
-import { buildSubmission } from './job-request.js'
+import { buildSubmission, type JobSubmission } from './job-request.js'
 import { parseSubmittedJob, type SubmittedJob } from './submitted-job.js'
 
 /** Retries of one submission stay within about a minute; each attempt gets its own timeout; all of it two minutes. */
@@ -28,13 +28,22 @@ export interface Log {
   debug(message: string): void
 }
 
+export interface SubmitControl {
+  /** Ends the submission and its retries at once: the workflow run was cancelled. */
+  signal?: AbortSignal
+  /** The request, as it first goes on the wire (its token in hand): from then on a job may exist. */
+  onSending?(submission: JobSubmission): void
+}
+
 export async function submitJob(
   send: SendAzureRequest,
   settings: Settings,
   provenanceTags: Record<string, string>,
-  log: Log
+  log: Log,
+  control: SubmitControl = {}
 ): Promise<SubmittedJob> {
   const submission = buildSubmission(settings, randomUUID(), provenanceTags)
+  let announced = false
   let answer
   try {
     answer = await send({
@@ -43,14 +52,20 @@ export async function submitJob(
       headers: submission.headers,
       body: submission.body,
       timeoutMs: submitTimeoutMs,
-      // Logged once a token is in hand, so that a failed sign-in is the last line, not a POST that never left.
-      onSigned: () =>
+      signal: control.signal,
+      // Announced once a token is in hand: a failed sign-in is then the last line, not a POST that never left, and
+      // a cancellation before it knows that nothing was sent.
+      onSending: () => {
+        if (announced) return
+        announced = true
         log.info(
           `POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`
         )
+        control.onSending?.(submission)
+      }
     })
   } catch (error) {
-    if (error instanceof SignInError || !isRestError(error)) throw error
+    if (error instanceof SignInError || !isRestError(error) || control.signal?.aborted) throw error
     throw new EndpointError(
       `Could not reach the batch endpoint at ${new URL(submission.scoringUri).host}: ${error.message}` +
         `${error.code ? ` (${error.code})` : ''}. Check 'endpoint-uri' and, on a self-hosted runner, its network or proxy.`,
@@ -65,4 +80,29 @@ export async function submitJob(
   const job = parseSubmittedJob(answer.bodyText, answer.headers['azureml-model-deployment'])
   // Shown as a link and set as an output: kept only when it leads to the cloud's own Studio.
   return { ...job, studioUrl: trustedLink(job.studioUrl, [settings.cloud.studioHost]) }
+}
+
+/**
+ * Sends a submission again with the same `repeatability_request-id`: the endpoint answers with the job the first
+ * request created, or creates it now if that request never arrived (nothing else can tell the two apart). Undefined
+ * when the endpoint refuses the request itself (400, 404): then the first was refused too and no job exists.
+ */
+export async function replaySubmission(
+  send: SendAzureRequest,
+  submission: JobSubmission,
+  signal?: AbortSignal
+): Promise<SubmittedJob | undefined> {
+  const answer = await send({
+    method: 'POST',
+    url: submission.scoringUri,
+    headers: submission.headers,
+    body: submission.body,
+    timeoutMs: submitTimeoutMs,
+    signal
+  })
+  if (answer.status >= 200 && answer.status <= 299) {
+    return parseSubmittedJob(answer.bodyText, answer.headers['azureml-model-deployment'])
+  }
+  if (answer.status === 400 || answer.status === 404) return undefined
+  throw new EndpointError(`The endpoint answered the repeated submission with ${describeAnswer(answer)}`)
 }

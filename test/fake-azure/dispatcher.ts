@@ -75,7 +75,9 @@ export class Dispatcher {
     if (isReset(fault) && !fault.afterCreate) return this.reset(request)
     if (isHang(fault)) return this.hang(response, recorded)
     if (isStatus(fault) && fault.bodyBytes !== undefined) return this.sendLarge(response, fault, recorded)
-    const reply = isStatus(fault) ? faultReply(fault) : route ? await route.handle(recorded, params) : notFound(recorded)
+    const handled =
+      isStatus(fault) && !fault.afterCreate ? undefined : route ? await route.handle(recorded, params) : undefined
+    const reply = isStatus(fault) ? faultReply(fault) : (handled ?? notFound(recorded))
     if (isReset(fault)) return this.reset(request)
     this.send(response, reply)
   }

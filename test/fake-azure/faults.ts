@@ -1,8 +1,13 @@
 import type { Reply, RouteName } from './exchange.js'
 
-/** Answer with this status (after `delayMs`, if given) instead of handling the request. */
+/**
+ * Answer with this status (after `delayMs`, if given) instead of handling the request. With `afterCreate` the request
+ * is handled first, so whatever it creates exists although the client is told it failed (a gateway's 503 after the
+ * service took the job).
+ */
 export interface StatusFault {
   status: number
+  afterCreate?: boolean
   headers?: Record<string, string>
   body?: string
   contentType?: string
