@@ -2,8 +2,8 @@ import type { TokenCredential } from '@azure/identity'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { JobInput } from '../job/job-definition.js'
 import type { Settings, UploadSettings } from '../settings.js'
+import { blobConnections, blobContainer } from '../storage/blob-container.js'
 import { getBlobDatastore, getDatastoreSecret } from '../storage/datastore.js'
-import { ProgressReporter } from '../storage/progress.js'
 import { changedFilesFromCompare, changedFilesFromPush, type ComparedFile, type PushPayload } from './changed-files.js'
 import { findInputFiles, type LocalFile } from './local-files.js'
 import { loadUndici } from './undici-on-demand.js'
@@ -41,20 +41,12 @@ export async function uploadInput(
   const datastore = await getBlobDatastore(arm, settings.resourceManager, workspace, upload.datastore)
   // Loaded only here: a job that scores data already in Azure never pays for the storage SDK.
   const storage = await import('@azure/storage-blob')
-  const send = async (container: InstanceType<typeof storage.ContainerClient>): Promise<void> => {
-    const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
-    const progress = new ProgressReporter(totals, line => log.info(line))
-    await uploadFiles(container, files, {
-      prefix: upload.prefix,
-      concurrency: 8,
-      onBytes: delta => progress.addBytes(delta),
-      onFileDone: () => progress.fileDone()
-    })
-    log.info(progress.line())
-  }
+  const send = (container: InstanceType<typeof storage.ContainerClient>): Promise<void> =>
+    uploadFiles(container, files, { prefix: upload.prefix, concurrency: 8, log: line => log.info(line) })
   const containerUrl = `${datastore.serviceUrl}/${datastore.containerName}`
+  const connections = blobConnections()
   try {
-    await send(new storage.ContainerClient(containerUrl, credential))
+    await send(blobContainer(storage, containerUrl, credential, connections))
   } catch (error) {
     const refused = error instanceof UploadError && (error.statusCode === 401 || error.statusCode === 403)
     if (!refused) throw error
@@ -66,11 +58,13 @@ export async function uploadInput(
     log.mask(secret.kind === 'AccountKey' ? secret.key : secret.sasToken)
     const container =
       secret.kind === 'AccountKey'
-        ? new storage.ContainerClient(
+        ? blobContainer(
+            storage,
             containerUrl,
-            new storage.StorageSharedKeyCredential(secret.accountName, secret.key)
+            new storage.StorageSharedKeyCredential(secret.accountName, secret.key),
+            connections
           )
-        : new storage.ContainerClient(`${containerUrl}?${secret.sasToken.replace(/^\?/, '')}`)
+        : blobContainer(storage, `${containerUrl}?${secret.sasToken.replace(/^\?/, '')}`, undefined, connections)
     try {
       await send(container)
     } catch (second) {
