@@ -88,4 +88,16 @@ describe('StallWatch', () => {
       expect(watch.check()).toEqual({ lines: [] })
     }
   })
+
+  it('watches a file until the last of its requests ends', () => {
+    let now = 0
+    const watch = new StallWatch(bounds, () => now)
+    watch.started('data/big.csv')
+    watch.started('data/big.csv')
+    watch.finished('data/big.csv')
+    now = 40_000
+    expect(watch.check().stalled).toBe('data/big.csv')
+    watch.finished('data/big.csv')
+    expect(watch.check()).toEqual({ lines: [] })
+  })
 })

@@ -74,11 +74,12 @@ export interface StallBounds {
 export const uploadStallBounds: StallBounds = { quietMs: 30_000, stallMs: 40_000 }
 
 /**
- * Files in flight and when a byte of each last moved (written to the connection or acknowledged): a slow link keeps
- * moving bytes, a blob service that stopped answering moves none.
+ * Files with requests in flight and when a byte of each last moved (written to the connection or acknowledged): a slow
+ * link keeps moving bytes, a blob service that stopped answering moves none. A file waiting for a free connection has
+ * no request in flight and is not watched.
  */
 export class StallWatch {
-  private readonly lastMoved = new Map<string, { at: number; told: boolean }>()
+  private readonly lastMoved = new Map<string, { at: number; told: boolean; requests: number }>()
   private readonly bounds: StallBounds
   private readonly now: () => number
 
@@ -87,16 +88,22 @@ export class StallWatch {
     this.now = now
   }
 
+  /** A request of the file was sent. */
   started(file: string): void {
-    this.lastMoved.set(file, { at: this.now(), told: false })
+    const moved = this.lastMoved.get(file)
+    if (moved) moved.requests++
+    else this.lastMoved.set(file, { at: this.now(), told: false, requests: 1 })
   }
 
   moved(file: string): void {
-    if (this.lastMoved.has(file)) this.lastMoved.set(file, { at: this.now(), told: false })
+    const moved = this.lastMoved.get(file)
+    if (moved) this.lastMoved.set(file, { at: this.now(), told: false, requests: moved.requests })
   }
 
+  /** A request of the file ended, answered or not. */
   finished(file: string): void {
-    this.lastMoved.delete(file)
+    const moved = this.lastMoved.get(file)
+    if (moved && --moved.requests === 0) this.lastMoved.delete(file)
   }
 
   /** The lines due now for files gone quiet, and the first file quiet past the stall bound. */

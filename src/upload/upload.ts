@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs'
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob'
+import { parallelBlobRequests } from '../storage/blob-container.js'
 import { formatBytes, ProgressReporter, StallWatch, uploadStallBounds, type StallBounds } from '../storage/progress.js'
 import { logSafe } from '../untrusted-text.js'
 import type { LocalFile } from './local-files.js'
@@ -32,9 +33,13 @@ export class UploadError extends Error {
   }
 }
 
-/** How a file's bytes go: `sent` as they are written to the connection, `acknowledged` once the service took them. */
+/**
+ * How a file's requests go: each waits for a free connection (`send`); its bytes are `sent` as they are written to
+ * the connection and `acknowledged` once the service took them.
+ */
 interface FileProgress {
   signal: AbortSignal
+  send<T>(request: () => Promise<T>): Promise<T>
   sent(): void
   acknowledged(bytes: number): void
 }
@@ -65,16 +70,25 @@ export async function uploadFiles(
     if (stalled !== undefined) fail(new UploadError(stalled, new Error(stallMessage(uploadStallBounds))))
   }, checkEveryMs)
 
+  const connection = connections(parallelBlobRequests)
   let next = 0
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < files.length) {
       const file = files[next++]
       if (!file) return
       const shown = logSafe(file.workspacePath)
-      watch.started(shown)
       try {
         await uploadFile(container.getBlockBlobClient(`${options.prefix}/${file.uploadPath}`), file, {
           signal: abandon.signal,
+          send: request =>
+            connection(async () => {
+              watch.started(shown)
+              try {
+                return await request()
+              } finally {
+                watch.finished(shown)
+              }
+            }),
           sent: () => watch.moved(shown),
           acknowledged: bytes => {
             watch.moved(shown)
@@ -85,8 +99,6 @@ export async function uploadFiles(
       } catch (error) {
         // A file abandoned because another one failed is not the cause.
         if (!abandon.signal.aborted) fail(new UploadError(shown, error))
-      } finally {
-        watch.finished(shown)
       }
     }
   }
@@ -103,7 +115,7 @@ export async function uploadFiles(
 async function uploadFile(blob: BlockBlobClient, file: LocalFile, progress: FileProgress): Promise<void> {
   const request = { abortSignal: progress.signal, onProgress: () => progress.sent() }
   if (file.size <= blockSize) {
-    await blob.upload(() => createReadStream(file.absolutePath), file.size, request)
+    await progress.send(() => blob.upload(() => createReadStream(file.absolutePath), file.size, request))
     progress.acknowledged(file.size)
     return
   }
@@ -118,15 +130,34 @@ async function uploadFile(blob: BlockBlobClient, file: LocalFile, progress: File
     for (let block = blocks[next++]; block; block = blocks[next++]) {
       const { id, start, length } = block
       const body = () => createReadStream(file.absolutePath, { start, end: start + length - 1 })
-      await blob.stageBlock(id, body, length, request)
+      await progress.send(() => blob.stageBlock(id, body, length, request))
       progress.acknowledged(length)
     }
   }
   await Promise.all(Array.from({ length: Math.min(blocksAtOnce, blocks.length) }, stageBlocks))
-  await blob.commitBlockList(
-    blocks.map(block => block.id),
-    { abortSignal: progress.signal }
+  await progress.send(() =>
+    blob.commitBlockList(
+      blocks.map(block => block.id),
+      { abortSignal: progress.signal }
+    )
   )
+}
+
+/** Runs at most `size` requests at once; the others wait their turn, in order. */
+function connections(size: number): <T>(request: () => Promise<T>) => Promise<T> {
+  let free = size
+  const waiting: (() => void)[] = []
+  return async request => {
+    if (free > 0) free--
+    else await new Promise<void>(resolve => waiting.push(resolve))
+    try {
+      return await request()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else free++
+    }
+  }
 }
 
 function stallMessage(bounds: StallBounds): string {
