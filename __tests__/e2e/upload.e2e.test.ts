@@ -266,6 +266,26 @@ describe('upload progress and bounds', () => {
     return root
   }
 
+  it('uploads a large file in blocks, whole', async () => {
+    const { inputs } = await uploading()
+    const root = mkdtempSync(join(tmpdir(), 'checkout-'))
+    mkdirSync(join(root, 'data'))
+    // Three blocks of 8 MiB or less, each with content of its own, so that a block out of place shows.
+    const content = Buffer.concat([0x61, 0x62, 0x63].map(byte => Buffer.alloc(7 * 1024 * 1024, byte)))
+    writeFileSync(join(root, 'data/large.csv'), content)
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env: { GITHUB_WORKSPACE: root } })
+    expect(result.exitCode).toBe(0)
+    const blocks = scenario.blobFrontEnd.requests.filter(r => r.path.includes('comp=block&'))
+    expect(blocks).toHaveLength(3)
+    const account = new BlobServiceClient(
+      scenario.azurite.blobUrl,
+      new StorageSharedKeyCredential(scenario.azurite.accountName, scenario.azurite.accountKey)
+    )
+    const datastore = scenario.fake.resourceManager.datastores.find(d => d.name === 'workspaceblobstore')!
+    const blob = account.getContainerClient(datastore.containerName).getBlobClient(`${prefix}/large.csv`)
+    expect((await blob.downloadToBuffer()).equals(content)).toBe(true)
+  })
+
   it('reports the acknowledged bytes at least every 5 s while a slow request is in flight', async () => {
     const { inputs } = await uploading()
     // Each request body is read at 100 KiB/s: small.csv is acknowledged within a second, large.csv takes 20 s.
