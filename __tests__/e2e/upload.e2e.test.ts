@@ -309,3 +309,91 @@ describe('a cancelled workflow run during the upload', () => {
     expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
   })
 })
+
+describe('upload progress and bounds', () => {
+  function withFiles(files: Record<string, number>): string {
+    const root = mkdtempSync(join(tmpdir(), 'checkout-'))
+    for (const [path, size] of Object.entries(files)) {
+      mkdirSync(join(root, path, '..'), { recursive: true })
+      writeFileSync(join(root, path), Buffer.alloc(size, 0x61))
+    }
+    return root
+  }
+
+  it('uploads a large file in blocks, whole', async () => {
+    const { inputs } = await uploading()
+    const root = mkdtempSync(join(tmpdir(), 'checkout-'))
+    mkdirSync(join(root, 'data'))
+    // Three blocks of 8 MiB or less, each with content of its own, so that a block out of place shows.
+    const content = Buffer.concat([0x61, 0x62, 0x63].map(byte => Buffer.alloc(7 * 1024 * 1024, byte)))
+    writeFileSync(join(root, 'data/large.csv'), content)
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env: { GITHUB_WORKSPACE: root } })
+    expect(result.exitCode).toBe(0)
+    const blocks = scenario.blobFrontEnd.requests.filter(r => r.path.includes('comp=block&'))
+    expect(blocks).toHaveLength(3)
+    const account = new BlobServiceClient(
+      scenario.azurite.blobUrl,
+      new StorageSharedKeyCredential(scenario.azurite.accountName, scenario.azurite.accountKey)
+    )
+    const datastore = scenario.fake.resourceManager.datastores.find(d => d.name === 'workspaceblobstore')!
+    const blob = account.getContainerClient(datastore.containerName).getBlobClient(`${prefix}/large.csv`)
+    expect((await blob.downloadToBuffer()).equals(content)).toBe(true)
+  })
+
+  it('reports the acknowledged bytes at least every 5 s while a slow request is in flight', async () => {
+    const { inputs } = await uploading()
+    // Each request body is read at 100 KiB/s: small.csv is acknowledged within a second, large.csv takes 20 s.
+    scenario.blobFrontEnd.link.bytesPerSecond = 100 * 1024
+    const root = withFiles({ 'data/large.csv': 2 * 1024 * 1024, 'data/small.csv': 64 * 1024 })
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env: { GITHUB_WORKSPACE: root } })
+    expect(result.exitCode).toBe(0)
+    const lines = [...result.stdout.matchAll(/^Uploaded (\d)\/2 files, (.+) of 2\.1 MiB \((.+)\/s\)$/gm)]
+    const inFlight = lines.filter(([, files]) => files === '1')
+    // While large.csv is in flight, only small.csv's 64 KiB are acknowledged; the rate tells the action's own clock.
+    expect(inFlight.length).toBeGreaterThanOrEqual(3)
+    expect(inFlight.every(([, , bytes]) => bytes === '64.0 KiB')).toBe(true)
+    const seconds = inFlight.map(([, , , rate]) => 64 / kib(rate!))
+    const gaps = seconds.slice(1).map((at, i) => at - seconds[i]!)
+    expect(seconds[0]).toBeLessThanOrEqual(6.5)
+    expect(gaps.every(gap => gap > 0 && gap <= 6.5)).toBe(true)
+    expect(lines.at(-1)?.slice(1, 3)).toEqual(['2', '2.1 MiB'])
+  }, 60_000)
+
+  it('fails naming the file, and submits nothing, when the blob service stops answering', async () => {
+    const { inputs } = await uploading()
+    scenario.blobFrontEnd.link.bytesPerSecond = 100 * 1024
+    const root = withFiles({ 'data/ok.csv': 1024, 'data/stuck.csv': 4 * 1024 * 1024 })
+    const running = scenario.start({ ...inputs, 'input-path': 'data' }, { env: { GITHUB_WORKSPACE: root } })
+    await until(() => scenario.blobFrontEnd.requests.some(r => r.method === 'PUT' && r.path.includes('stuck.csv')))
+    await until(() => scenario.blobFrontEnd.requests.some(r => r.path.includes('ok.csv') && r.status === 201))
+    scenario.blobFrontEnd.link.stalled = true
+    const result = await running.result
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toMatch(/^No progress for 3\d s on data\/stuck\.csv: /m)
+    expect(errorMessage(result)).toMatch(
+      /^Could not upload data\/stuck\.csv: the blob service took or acknowledged no byte of it for 40 s\./
+    )
+    expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
+  }, 90_000)
+
+  it('reuses proxy tunnels across files', async () => {
+    const { inputs } = await uploading()
+    const root = withFiles(Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`data/${i}.csv`, 100])))
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env: { GITHUB_WORKSPACE: root } })
+    expect(result.exitCode).toBe(0)
+    expect(await scenario.listBlobs(prefix)).toHaveLength(50)
+    const tunnels = scenario.proxy.connects.filter(target => target.endsWith('.blob.core.windows.net:443'))
+    // At most one per file uploaded at once (8), not one per file.
+    expect(tunnels.length).toBeGreaterThan(0)
+    expect(tunnels.length).toBeLessThanOrEqual(8)
+  })
+})
+
+function kib(rate: string): number {
+  const [value = '', unit] = rate.split(' ')
+  return unit === 'KiB' ? Number(value) : unit === 'B' ? Number(value) / 1024 : Number(value) * 1024
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise(resolve => setTimeout(resolve, 50))
+}

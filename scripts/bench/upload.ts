@@ -9,14 +9,25 @@ export interface UploadFigures {
   bytes: number
   seconds: number
   mibPerSecond: number
+  /** CONNECT tunnels to the blob host the test proxy opened. */
+  proxyTunnels: number
+}
+
+export interface UploadBenchOptions {
+  /** The front end acknowledges writes without storing them: the action's cost alone (see discardWrites). */
+  discardWrites?: boolean
 }
 
 /**
  * The whole step with input-path against Azurite (in memory, on loopback, through the test proxy): sign-in,
  * datastore lookup, upload, submission. Throughput is the bytes over the step's wall time, so it understates the
- * upload alone.
+ * upload alone. Every blob request goes through the test proxy, as on a self-hosted runner behind HTTPS_PROXY.
  */
-export async function measureUpload(name: string, files: Record<string, number>): Promise<UploadFigures> {
+export async function measureUpload(
+  name: string,
+  files: Record<string, number>,
+  options: UploadBenchOptions = {}
+): Promise<UploadFigures> {
   const root = mkdtempSync(join(tmpdir(), 'bench-checkout-'))
   let bytes = 0
   for (const [path, size] of Object.entries(files)) {
@@ -24,7 +35,7 @@ export async function measureUpload(name: string, files: Record<string, number>)
     writeFileSync(join(root, path), Buffer.alloc(size, 0x61))
     bytes += size
   }
-  const scenario = await startStorageScenario()
+  const scenario = await startStorageScenario({ discardBlobWrites: options.discardWrites })
   try {
     const ws = scenario.fake.batchEndpoint.workspace
     const workspace =
@@ -43,7 +54,8 @@ export async function measureUpload(name: string, files: Record<string, number>)
       files: count,
       bytes,
       seconds: Number(seconds.toFixed(2)),
-      mibPerSecond: Number((bytes / 1048576 / seconds).toFixed(1))
+      mibPerSecond: Number((bytes / 1048576 / seconds).toFixed(1)),
+      proxyTunnels: scenario.proxy.connects.filter(target => target.endsWith('.blob.core.windows.net:443')).length
     }
   } finally {
     await scenario.close()

@@ -67,7 +67,13 @@ export async function downloadResults(container: ContainerClient, options: Downl
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker))
+  // Lines come on the clock too, so a slow or silent download still shows where it stands.
+  const timer = setInterval(() => progress.tick(), 1_000)
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker))
+  } finally {
+    clearInterval(timer)
+  }
   if (failure) throw failure
   options.log(progress.line())
   return files

@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity'
 import type { ContainerClient } from '@azure/storage-blob'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { Cloud } from '../sign-in/clouds.js'
+import { blobConnections, blobContainer } from './blob-container.js'
 import { getBlobDatastore, getDatastoreSecret } from './datastore.js'
 
 export interface ContainerAccessLog {
@@ -43,9 +44,10 @@ export async function withDatastoreContainer<T>(
   // Loaded only here: a job that neither uploads nor downloads never pays for the storage SDK.
   const storage = await import('@azure/storage-blob')
   const containerUrl = `${datastore.serviceUrl}/${datastore.containerName}`
+  const connections = blobConnections()
   const hint = () => roleHint(datastore.accountName, what)
   try {
-    return await work(new storage.ContainerClient(containerUrl, access.credential))
+    return await work(blobContainer(storage, containerUrl, access.credential, connections))
   } catch (error) {
     const status = refusedStatus(error)
     if (status === undefined) throw error
@@ -57,11 +59,13 @@ export async function withDatastoreContainer<T>(
     log.mask(secret.kind === 'AccountKey' ? secret.key : secret.sasToken)
     const container =
       secret.kind === 'AccountKey'
-        ? new storage.ContainerClient(
+        ? blobContainer(
+            storage,
             containerUrl,
-            new storage.StorageSharedKeyCredential(secret.accountName, secret.key)
+            new storage.StorageSharedKeyCredential(secret.accountName, secret.key),
+            connections
           )
-        : new storage.ContainerClient(`${containerUrl}?${secret.sasToken.replace(/^\?/, '')}`)
+        : blobContainer(storage, `${containerUrl}?${secret.sasToken.replace(/^\?/, '')}`, undefined, connections)
     try {
       return await work(container)
     } catch (second) {

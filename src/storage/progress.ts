@@ -1,7 +1,8 @@
-// A progress line for long uploads: at most one every few seconds, with the rate so far. Pure but for the clock.
+// What an upload tells the log, and when: pure but for the clock. A timer calls tick(), so lines come while bytes move
+// and while they wait; bytes count once the service acknowledged them, not when they were written to a socket.
 
 export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024) return `${Math.round(bytes)} B`
   const units = ['KiB', 'MiB', 'GiB', 'TiB']
   let value = bytes / 1024
   let unit = 0
@@ -40,14 +41,22 @@ export class ProgressReporter {
     this.lastReport = this.startedAt
   }
 
+  /** Bytes the blob service acknowledged. */
   addBytes(delta: number): void {
     this.bytes += delta
-    this.maybeReport()
+    this.tick()
   }
 
   fileDone(): void {
     this.files++
-    this.maybeReport()
+    this.tick()
+  }
+
+  /** Logs the line when the interval has passed since the last one, whether or not bytes moved. */
+  tick(): void {
+    if (this.now() - this.lastReport < this.everyMs) return
+    this.lastReport = this.now()
+    this.log(this.line())
   }
 
   line(): string {
@@ -57,10 +66,64 @@ export class ProgressReporter {
       `(${formatBytes(this.bytes / seconds)}/s)`
     )
   }
+}
 
-  private maybeReport(): void {
-    if (this.now() - this.lastReport < this.everyMs) return
-    this.lastReport = this.now()
-    this.log(this.line())
+export interface StallBounds {
+  /** No byte of a file sent or acknowledged this long: say so. */
+  quietMs: number
+  /** ...and this long: the upload has stalled. */
+  stallMs: number
+}
+
+export const uploadStallBounds: StallBounds = { quietMs: 30_000, stallMs: 40_000 }
+
+/**
+ * Files with requests in flight and when a byte of each last moved (written to the connection or acknowledged): a slow
+ * link keeps moving bytes, a blob service that stopped answering moves none. A file waiting for a free connection has
+ * no request in flight and is not watched.
+ */
+export class StallWatch {
+  private readonly lastMoved = new Map<string, { at: number; told: boolean; requests: number }>()
+  private readonly bounds: StallBounds
+  private readonly now: () => number
+
+  constructor(bounds: StallBounds, now: () => number = Date.now) {
+    this.bounds = bounds
+    this.now = now
+  }
+
+  /** A request of the file was sent. */
+  started(file: string): void {
+    const moved = this.lastMoved.get(file)
+    if (moved) moved.requests++
+    else this.lastMoved.set(file, { at: this.now(), told: false, requests: 1 })
+  }
+
+  moved(file: string): void {
+    const moved = this.lastMoved.get(file)
+    if (moved) this.lastMoved.set(file, { at: this.now(), told: false, requests: moved.requests })
+  }
+
+  /** A request of the file ended, answered or not. */
+  finished(file: string): void {
+    const moved = this.lastMoved.get(file)
+    if (moved && --moved.requests === 0) this.lastMoved.delete(file)
+  }
+
+  /** The lines due now for files gone quiet, and the first file quiet past the stall bound. */
+  check(): { lines: string[]; stalled?: string } {
+    const lines: string[] = []
+    for (const [file, moved] of this.lastMoved) {
+      const quietMs = this.now() - moved.at
+      if (quietMs >= this.bounds.stallMs) return { lines, stalled: file }
+      if (quietMs >= this.bounds.quietMs && !moved.told) {
+        moved.told = true
+        lines.push(
+          `No progress for ${Math.floor(quietMs / 1000)} s on ${file}: the blob service has taken or acknowledged ` +
+            `no byte of it since; giving up at ${this.bounds.stallMs / 1000} s.`
+        )
+      }
+    }
+    return { lines }
   }
 }

@@ -3,7 +3,6 @@ import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { JobInput } from '../job/job-definition.js'
 import type { Settings, UploadSettings } from '../settings.js'
 import { withDatastoreContainer } from '../storage/container-access.js'
-import { ProgressReporter } from '../storage/progress.js'
 import { changedFiles } from './github-changes.js'
 import { findInputFiles, workspaceFolder, type LocalFile } from './local-files.js'
 import { describeUpload, uploadFiles } from './upload.js'
@@ -48,16 +47,8 @@ export async function uploadInput(
     log
   }
   await withDatastoreContainer(access, { verb: 'write', role: 'Storage Blob Data Contributor' }, async container => {
-    const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
     if (upload.prefixGiven) await refuseUsedPrefix(container, upload.prefix, upload.datastore)
-    const progress = new ProgressReporter(totals, line => log.info(line))
-    await uploadFiles(container, files, {
-      prefix: upload.prefix,
-      concurrency: 8,
-      onBytes: delta => progress.addBytes(delta),
-      onFileDone: () => progress.fileDone()
-    })
-    log.info(progress.line())
+    await uploadFiles(container, files, { prefix: upload.prefix, concurrency: 8, log: line => log.info(line) })
   })
   return uploaded(files, upload)
 }

@@ -1,5 +1,8 @@
-import type { ContainerClient } from '@azure/storage-blob'
-import { formatBytes } from '../storage/progress.js'
+import { createReadStream } from 'node:fs'
+import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob'
+import { parallelBlobRequests } from '../storage/blob-container.js'
+import { formatBytes, ProgressReporter, StallWatch, uploadStallBounds, type StallBounds } from '../storage/progress.js'
+import { logSafe } from '../untrusted-text.js'
 import type { LocalFile } from './local-files.js'
 
 export interface UploadOptions {
@@ -7,13 +10,14 @@ export interface UploadOptions {
   prefix: string
   /** Files uploaded at once. */
   concurrency: number
-  /** Called with the bytes of a file as they go; the progress reporter sums them. */
-  onBytes(delta: number): void
-  onFileDone(): void
+  log(line: string): void
 }
 
 // Files above this go up in blocks (several requests each, in parallel), each block retried on its own.
 const blockSize = 8 * 1024 * 1024
+const blocksAtOnce = 4
+// How often the progress line and the stall bounds are looked at.
+const checkEveryMs = 1_000
 
 export class UploadError extends Error {
   override name = 'UploadError'
@@ -30,40 +34,137 @@ export class UploadError extends Error {
 }
 
 /**
+ * How a file's requests go: each waits for a free connection (`send`); its bytes are `sent` as they are written to
+ * the connection and `acknowledged` once the service took them.
+ */
+interface FileProgress {
+  signal: AbortSignal
+  send<T>(request: () => Promise<T>): Promise<T>
+  sent(): void
+  acknowledged(bytes: number): void
+}
+
+/**
  * Uploads the files under the prefix, keeping their folder structure, a bounded number at a time. The first file
- * that fails (after the storage SDK's own retries) stops the upload: no file is left out silently.
+ * that fails (after the storage SDK's own retries) or moves no byte past the stall bound stops the upload: requests
+ * in flight are abandoned and no file is left out silently.
  */
 export async function uploadFiles(
   container: ContainerClient,
   files: LocalFile[],
   options: UploadOptions
 ): Promise<void> {
-  let next = 0
+  const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
+  const progress = new ProgressReporter(totals, options.log)
+  const watch = new StallWatch(uploadStallBounds)
+  const abandon = new AbortController()
   let failure: UploadError | undefined
+  const fail = (error: UploadError) => {
+    failure ??= error
+    abandon.abort()
+  }
+  const timer = setInterval(() => {
+    progress.tick()
+    const { lines, stalled } = watch.check()
+    for (const line of lines) options.log(line)
+    if (stalled !== undefined) fail(new UploadError(stalled, new Error(stallMessage(uploadStallBounds))))
+  }, checkEveryMs)
+
+  const connection = connections(parallelBlobRequests)
+  let next = 0
   const worker = async (): Promise<void> => {
     while (failure === undefined && next < files.length) {
       const file = files[next++]
       if (!file) return
-      let sent = 0
+      const shown = logSafe(file.workspacePath)
       try {
-        await container.getBlockBlobClient(`${options.prefix}/${file.uploadPath}`).uploadFile(file.absolutePath, {
-          blockSize,
-          maxSingleShotSize: blockSize,
-          concurrency: 4,
-          onProgress: progress => {
-            options.onBytes(progress.loadedBytes - sent)
-            sent = progress.loadedBytes
+        await uploadFile(container.getBlockBlobClient(`${options.prefix}/${file.uploadPath}`), file, {
+          signal: abandon.signal,
+          send: request =>
+            connection(async () => {
+              watch.started(shown)
+              try {
+                return await request()
+              } finally {
+                watch.finished(shown)
+              }
+            }),
+          sent: () => watch.moved(shown),
+          acknowledged: bytes => {
+            watch.moved(shown)
+            progress.addBytes(bytes)
           }
         })
-        options.onBytes(file.size - sent)
-        options.onFileDone()
+        progress.fileDone()
       } catch (error) {
-        failure ??= new UploadError(file.workspacePath, error)
+        // A file abandoned because another one failed is not the cause.
+        if (!abandon.signal.aborted) fail(new UploadError(shown, error))
       }
     }
   }
-  await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker))
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker))
+  } finally {
+    clearInterval(timer)
+  }
   if (failure) throw failure
+  options.log(progress.line())
+}
+
+/** One Put Blob for a small file; Put Block per block and Put Block List for a large one. */
+async function uploadFile(blob: BlockBlobClient, file: LocalFile, progress: FileProgress): Promise<void> {
+  const request = { abortSignal: progress.signal, onProgress: () => progress.sent() }
+  if (file.size <= blockSize) {
+    await progress.send(() => blob.upload(() => createReadStream(file.absolutePath), file.size, request))
+    progress.acknowledged(file.size)
+    return
+  }
+  const blocks = Array.from({ length: Math.ceil(file.size / blockSize) }, (_, index) => ({
+    // Block ids are base64 and of one length within a blob.
+    id: Buffer.from(index.toString().padStart(6, '0')).toString('base64'),
+    start: index * blockSize,
+    length: Math.min(blockSize, file.size - index * blockSize)
+  }))
+  let next = 0
+  const stageBlocks = async (): Promise<void> => {
+    for (let block = blocks[next++]; block; block = blocks[next++]) {
+      const { id, start, length } = block
+      const body = () => createReadStream(file.absolutePath, { start, end: start + length - 1 })
+      await progress.send(() => blob.stageBlock(id, body, length, request))
+      progress.acknowledged(length)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(blocksAtOnce, blocks.length) }, stageBlocks))
+  await progress.send(() =>
+    blob.commitBlockList(
+      blocks.map(block => block.id),
+      { abortSignal: progress.signal }
+    )
+  )
+}
+
+/** Runs at most `size` requests at once; the others wait their turn, in order. */
+function connections(size: number): <T>(request: () => Promise<T>) => Promise<T> {
+  let free = size
+  const waiting: (() => void)[] = []
+  return async request => {
+    if (free > 0) free--
+    else await new Promise<void>(resolve => waiting.push(resolve))
+    try {
+      return await request()
+    } finally {
+      const next = waiting.shift()
+      if (next) next()
+      else free++
+    }
+  }
+}
+
+function stallMessage(bounds: StallBounds): string {
+  return (
+    `the blob service took or acknowledged no byte of it for ${bounds.stallMs / 1000} s. ` +
+    "Check that this runner reaches the datastore's storage account (firewall, proxy), then re-run."
+  )
 }
 
 export function describeUpload(files: LocalFile[]): string {

@@ -20,6 +20,8 @@ export interface StorageScenarioOptions extends FakeAzureOptions {
   oauth?: boolean
   /** Client ids without a Storage Blob Data role: their bearer requests get 403 AuthorizationPermissionMismatch. */
   denyBlobClients?: string[]
+  /** The front end answers blob writes itself and stores nothing (see BlobFrontEndOptions.discardWrites). */
+  discardBlobWrites?: boolean
 }
 
 export interface StorageScenario extends Scenario {
@@ -47,12 +49,17 @@ export async function startStorageScenario(
   options: StorageScenarioOptions = {},
   app: Partial<FakeApp> = {}
 ): Promise<StorageScenario> {
-  const { oauth, denyBlobClients, ...fakeOptions } = options
+  const { oauth, denyBlobClients, discardBlobWrites, ...fakeOptions } = options
   const certificate = await sharedServerCertificate()
   // The fake GitHub API takes the token the harness gives for action.yml's `${{ github.token }}` default.
   const fake = { githubApi: { token: workflowToken }, ...fakeOptions }
   const [scenario, azurite] = await Promise.all([startScenario(fake, app), startAzurite({ certificate, oauth })])
-  const blobFrontEnd = await startBlobFrontEnd({ azuritePort: azurite.port, certificate, denyClients: denyBlobClients })
+  const blobFrontEnd = await startBlobFrontEnd({
+    azuritePort: azurite.port,
+    certificate,
+    denyClients: denyBlobClients,
+    discardWrites: discardBlobWrites
+  })
   // api.github.com through the proxy is the fake's GitHub API (see `githubApiViaProxy`).
   const fakePort = Number(new URL(scenario.fake.url).port)
   // The workspace's regional API host (run history) is the fake too.

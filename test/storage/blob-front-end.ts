@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { Agent, createServer, request as httpsRequest } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
+import { setTimeout } from 'node:timers/promises'
 import { sharedServerCertificate } from '../fake-azure/certificate.js'
 
 // Azure Storage's front end for <account>.blob.core.windows.net: it checks what Azurite does not, the caller's data
@@ -15,6 +17,19 @@ export interface BlobFrontEndOptions {
   certificate?: { cert: string; key: string }
   /** Client ids whose service principal has no Storage Blob Data role: their bearer requests are refused. */
   denyClients?: string[]
+  /**
+   * Answer every blob write (PUT) at once and store nothing. Azurite's in-memory store scans every blob of the account
+   * on each write, so its time per write grows with the blobs it holds; the benchmark uses this to time the action.
+   */
+  discardWrites?: boolean
+}
+
+/** How the service treats request bodies from now on: a test changes it in the middle of an upload. */
+export interface BlobLink {
+  /** Bytes per second read from each request body; undefined for as fast as the client sends. */
+  bytesPerSecond?: number
+  /** Stop answering: bodies are no longer read and no request is answered, as a service that hangs. */
+  stalled: boolean
 }
 
 /** One request as the blob service received it: how it was signed, by whom, and what it was answered. */
@@ -36,6 +51,7 @@ export interface BlobFrontEnd {
   readonly denyClients: Set<string>
   /** Blob names whose downloads break off halfway, every time: the connection drops mid-body. */
   readonly brokenDownloads: Set<string>
+  readonly link: BlobLink
   close(): Promise<void>
 }
 
@@ -46,18 +62,28 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
   const requests: BlobRequest[] = []
   const denyClients = new Set((options.denyClients ?? []).map(id => id.toLowerCase()))
   const brokenDownloads = new Set<string>()
+  const link: BlobLink = { stalled: false }
   const upstream = new Agent({ keepAlive: true, ca: cert })
   const server = createServer({ key, cert }, (request, response) => {
     const record = recordOf(request)
     requests.push(record)
     response.once('finish', () => (record.status = response.statusCode))
+    if (link.stalled) {
+      request.pause()
+      return
+    }
     if (record.auth === 'Bearer' && denyClients.has(record.clientId?.toLowerCase() ?? '')) {
       permissionMismatch(request, response)
       return
     }
     const blobPath = decodeURIComponent(new URL(record.path, 'https://blob').pathname)
     const broken = request.method === 'GET' && [...brokenDownloads].some(name => blobPath.endsWith(`/${name}`))
-    forward(request, response, options.azuritePort, upstream, broken).catch(() => response.destroy())
+    const body = throttled(request, link)
+    const answer =
+      options.discardWrites && request.method === 'PUT'
+        ? discard(body, request, response)
+        : forward(body, request, response, options.azuritePort, upstream, broken)
+    answer.catch(() => response.destroy())
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
   return {
@@ -65,7 +91,10 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
     requests,
     denyClients,
     brokenDownloads,
+    link,
     async close() {
+      // Bodies held by a stall end with their connections.
+      link.stalled = false
       const closed = new Promise<void>(resolve => server.close(() => resolve()))
       server.closeAllConnections()
       upstream.destroy()
@@ -74,7 +103,26 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
   }
 }
 
+/** The request body as the link lets it through: slowed down, or held for good once the service stalls. */
+function throttled(request: IncomingMessage, link: BlobLink): Readable {
+  return Readable.from(
+    (async function* () {
+      for await (const chunk of request as AsyncIterable<Buffer>) {
+        for (let at = 0; at < chunk.length;) {
+          while (link.stalled) await setTimeout(1_000)
+          const step =
+            link.bytesPerSecond === undefined ? chunk.length : Math.max(1, Math.round(link.bytesPerSecond / 10))
+          yield chunk.subarray(at, at + step)
+          at += step
+          if (link.bytesPerSecond !== undefined) await setTimeout(100)
+        }
+      }
+    })()
+  )
+}
+
 async function forward(
+  body: Readable,
   request: IncomingMessage,
   response: ServerResponse,
   port: number,
@@ -87,7 +135,7 @@ async function forward(
       resolve
     )
     outgoing.on('error', reject)
-    pipeline(request, outgoing).catch(reject)
+    pipeline(body, outgoing).catch(reject)
   })
   response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers)
   if (!breakOff) return pipeline(answer, response)
@@ -101,6 +149,21 @@ async function forward(
     if (sent >= half) break
   }
   response.socket?.destroy()
+}
+
+/** What Azure answers a Put Blob, Put Block or Put Block List, once the body is read; the body is thrown away. */
+async function discard(body: Readable, request: IncomingMessage, response: ServerResponse): Promise<void> {
+  for await (const chunk of body) void chunk
+  response.writeHead(201, {
+    'content-length': 0,
+    etag: `"0x${randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase()}"`,
+    'last-modified': new Date().toUTCString(),
+    'x-ms-request-id': randomUUID(),
+    'x-ms-version': request.headers['x-ms-version'] ?? '2025-11-05',
+    'x-ms-request-server-encrypted': 'true',
+    date: new Date().toUTCString()
+  })
+  response.end()
 }
 
 // Azure Storage words its errors in the status line, the x-ms-error-code header and an XML body.

@@ -1,0 +1,39 @@
+import { Agent } from 'node:https'
+import type { TokenCredential } from '@azure/identity'
+import type { ContainerClient, StoragePipelineOptions, StorageSharedKeyCredential } from '@azure/storage-blob'
+
+type StorageBlob = typeof import('@azure/storage-blob')
+
+/** A blob request is given up after this and tried again (4 tries in all, with the storage SDK's back-off). */
+export const blobTryTimeoutMs = 10 * 60_000
+
+/** Blob requests in flight at once, and so connections (and proxy tunnels) open at once. */
+export const parallelBlobRequests = 8
+
+/**
+ * One pool of keep-alive connections for every blob request of a run. Behind HTTPS_PROXY (NO_PROXY honoured) Node
+ * tunnels each connection through the proxy once and keeps it: the storage SDK's own proxy agent does not keep
+ * connections alive, which cost a CONNECT and a TLS handshake per file.
+ */
+export function blobConnections(): Agent {
+  // maxSockets: a request issued the moment another's answer ended may find its connection not yet back in the pool;
+  // it waits for it rather than opening one more.
+  return new Agent({ keepAlive: true, maxSockets: parallelBlobRequests, proxyEnv: process.env })
+}
+
+/**
+ * The container client for `containerUrl` (a SAS in its query, or a credential). The agent goes through the
+ * pipeline options to @azure/core-rest-pipeline, which uses it instead of making agents of its own.
+ */
+export function blobContainer(
+  storage: StorageBlob,
+  containerUrl: string,
+  credential: TokenCredential | StorageSharedKeyCredential | undefined,
+  agent: Agent
+): ContainerClient {
+  const options: StoragePipelineOptions & { agent: Agent } = {
+    retryOptions: { tryTimeoutInMs: blobTryTimeoutMs },
+    agent
+  }
+  return new storage.ContainerClient(containerUrl, credential, options)
+}
