@@ -10,4 +10,5 @@ if (isPost()) {
   await run()
 }
 // A cancelled stage may leave a request or an upload nobody waits for any more: the step ends when the action is done.
-process.exit()
+// What still holds the process gets a moment to wind down (an az past its deadline is killed 2 s after it), no more.
+setTimeout(() => process.exit(), 3_000).unref()

@@ -154,7 +154,9 @@ describe('Azure requests, when a service stops answering', () => {
       expectFailedByItself(result)
       expect(errorMessage(result)).toContain('did not finish within wait-timeout (20s)')
       expect(errorMessage(result)).toContain('was cancelled')
-      expect(result.stdout).toMatch(/Could not read the job's status \(No answer from 127\.0\.0\.1:\d+/)
+      // The read in flight at the deadline is given up there, not at its own bound: the status is the last one seen.
+      expect(result.stdout).not.toMatch(/Could not read the job's status/)
+      expect(result.outputs['status']).toBe('Preparing')
       expectAbandoned(scenario, 'armGetJob')
       expect(scenario.fake.requestsTo('armCancelJob')).toHaveLength(1)
     },

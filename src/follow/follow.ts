@@ -67,7 +67,7 @@ export async function followJob(
       log: message => log.info(message)
     })
   } catch (error) {
-    const cancel = await cancelAsSettingsSay(settings.follow.cancelOnTimeout, arm, jobUrl, jobName, log)
+    const cancel = await cancelAsSettingsSay(settings.follow.cancelOnTimeout, armClient(), jobUrl, jobName, log)
     if (!(error instanceof StatusUnreadableError)) throw error
     return { outcome: 'unreadable', status: error.status, studioUrl: job.studioUrl, error: error.message, cancel }
   }
@@ -88,7 +88,8 @@ export async function followJob(
   }
   const shouldCancel =
     outcome.kind === 'timed-out' ? settings.follow.cancelOnTimeout : settings.follow.cancelOnWorkflowCancel
-  const cancel = await cancelAsSettingsSay(shouldCancel, arm, jobUrl, jobName, log)
+  // A client of its own: a token refresh the wait abandoned at its deadline would fail the cancel too.
+  const cancel = await cancelAsSettingsSay(shouldCancel, armClient(), jobUrl, jobName, log)
   return { outcome: outcome.kind, status: outcome.status, studioUrl: job.studioUrl, cancel }
 }
 

@@ -17,8 +17,17 @@ export const parallelBlobRequests = 8
  */
 export function blobConnections(): Agent {
   // maxSockets: a request issued the moment another's answer ended may find its connection not yet back in the pool;
-  // it waits for it rather than opening one more.
-  return new Agent({ keepAlive: true, maxSockets: parallelBlobRequests, proxyEnv: process.env })
+  // it waits for it rather than opening one more. proxyEnv gets the proxy variables alone: the agent keeps what it is
+  // given, and the whole environment holds the step's inputs, secrets included.
+  const agent = new Agent({ keepAlive: true, maxSockets: parallelBlobRequests, proxyEnv: proxyVariables() })
+  // The storage SDK's debug log prints each request with its agent; an agent's state can hold a proxy's credentials
+  // and earlier requests' headers, so it shows as a name only.
+  return Object.assign(agent, { toJSON: () => 'https.Agent' })
+}
+
+function proxyVariables(): NodeJS.ProcessEnv {
+  const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy']
+  return Object.fromEntries(names.flatMap(name => (process.env[name] === undefined ? [] : [[name, process.env[name]]])))
 }
 
 /**
