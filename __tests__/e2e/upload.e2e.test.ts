@@ -336,7 +336,7 @@ describe('upload progress and bounds', () => {
       new StorageSharedKeyCredential(scenario.azurite.accountName, scenario.azurite.accountKey)
     )
     const datastore = scenario.fake.resourceManager.datastores.find(d => d.name === 'workspaceblobstore')!
-    const blob = account.getContainerClient(datastore.containerName).getBlobClient(`${prefix}/large.csv`)
+    const blob = account.getContainerClient(datastore.containerName).getBlobClient(`${uploadFolder(result)}/large.csv`)
     expect((await blob.downloadToBuffer()).equals(content)).toBe(true)
   })
 
