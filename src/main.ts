@@ -3,22 +3,20 @@ import type { TokenCredential } from '@azure/identity'
 import { sendAzureLogToDebug } from './azure/azure-debug-log.js'
 import { createAzureClient, type SendAzureRequest } from './azure/azure-pipeline.js'
 import type { RetryLimits } from './azure/retry.js'
-import { reportFollowResult } from './follow/follow-report.js'
-import { followJob, type FollowResult } from './follow/follow.js'
+import { followJob } from './follow/follow.js'
 import { cancelLeftoverJob, type AzureClients } from './follow/leftover-job.js'
 import * as state from './follow/state.js'
 import { untilAborted, watchWorkflowCancellation } from './follow/workflow-cancellation.js'
 import { resolveDataAssets } from './job/data-assets.js'
 import { isDataAssetShortName } from './job/data-uri.js'
 import { describeDryRun } from './job/dry-run.js'
-import { provenanceTags, type RunContext } from './job/provenance.js'
+import { provenanceTags, runContextFrom } from './job/provenance.js'
 import { submitJob, submitRetryLimits } from './job/submit.js'
-import type { SubmittedJob } from './job/submitted-job.js'
+import { reportOutcome } from './results/outcome.js'
 import type { Settings } from './settings.js'
 import { prepare } from './sign-in/prepare.js'
 import { describeSignIn } from './sign-in/sign-in.js'
-import { explainFailure } from './results/explain-failure.js'
-import { summaryMarkdown } from './summary.js'
+import { summaryMarkdown, writeSummary } from './summary.js'
 import { codeBlock, logSafe } from './untrusted-text.js'
 
 // A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
@@ -39,7 +37,7 @@ export async function run(): Promise<void> {
     const prepared = prepare()
     const { credential } = prepared
     let { settings } = prepared
-    const provenance = provenanceTags(runContext())
+    const provenance = provenanceTags(runContextFrom(process.env))
     if (settings.dryRun) {
       const request = describeDryRun(settings, provenance, await filesToUpload(settings))
       for (const line of request.split('\n')) core.info(logSafe(line))
@@ -106,7 +104,11 @@ export async function run(): Promise<void> {
     const result = await core.group('Wait for the job to finish', () =>
       followJob(job, submittedAt, followed, armClient, cancelled, core)
     )
-    await endStep(result, job, settings, credential, arm)
+    await reportOutcome(result, job, settings, {
+      credential,
+      arm,
+      anonymous: createAzureClient(undefined, '', armRetryLimits)
+    })
   } catch (error) {
     if (cancelled.aborted && started) await endCancelledRun(started.settings, started.clients)
     else core.setFailed(error instanceof Error ? error.message : String(error))
@@ -128,21 +130,6 @@ async function endCancelledRun(settings: Settings, clients: AzureClients): Promi
     core.setFailed(
       `The workflow run was cancelled; cancelling the Azure job failed (${reason}). The post step tries again.`
     )
-  }
-}
-
-// The variables @actions/github's context reads, read directly: its module would bring the whole GitHub API client
-// into every run, where only input-path's changed-only needs it.
-function runContext(): RunContext {
-  const env = process.env
-  return {
-    repository: env['GITHUB_REPOSITORY'] ?? '',
-    workflow: env['GITHUB_WORKFLOW'] ?? '',
-    runId: Number(env['GITHUB_RUN_ID']),
-    runAttempt: Number(env['GITHUB_RUN_ATTEMPT']),
-    sha: env['GITHUB_SHA'] ?? '',
-    ref: env['GITHUB_REF'] ?? '',
-    serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com'
   }
 }
 
@@ -177,97 +164,4 @@ async function uploadStep(settings: Settings, credential: TokenCredential, arm: 
   core.setOutput('uploaded-bytes', outcome.bytes)
   core.setOutput('input-uri', outcome.inputUri)
   return { ...settings, job: { ...settings.job, inputs: [outcome.input] } }
-}
-
-async function endStep(
-  result: FollowResult,
-  job: SubmittedJob,
-  settings: Settings,
-  credential: TokenCredential,
-  arm: SendAzureRequest
-): Promise<void> {
-  core.setOutput('status', result.status)
-  const durationMs = result.outcome === 'finished' ? result.durationMs : undefined
-  if (durationMs !== undefined) core.setOutput('duration-seconds', Math.round(durationMs / 1000))
-  const followed = { status: result.status, durationMs }
-  let reason: string | undefined
-  let details = ''
-  if (result.outcome === 'finished' && result.status === 'Completed' && settings.results) {
-    try {
-      details = await resultsStep(settings.results, job, settings, credential, arm)
-    } catch (error) {
-      // The job itself Completed: the summary says so before the step fails on its results.
-      await writeSummary(summaryMarkdown(job, settings, followed), true)
-      throw error
-    }
-  } else if (result.outcome === 'finished' && ['Failed', 'NotResponding'].includes(result.status)) {
-    const diagnosis = await failureStep(job, settings, arm, result.studioUrl)
-    reason = diagnosis.reason
-    details = diagnosis.markdown
-  }
-  await writeSummary(`${summaryMarkdown(job, settings, followed)}${details ? `\n${details}` : ''}`, true)
-  const report = reportFollowResult(result, job.name, settings)
-  // The reason comes first: it is what the annotation shows.
-  const message = reason ? `${logSafe(reason)}\n${report.message}` : report.message
-  if (report.level === 'error') core.setFailed(message)
-  else if (report.level === 'warning') core.warning(message)
-  else core.info(message)
-}
-
-/** A job that Failed or stopped responding: why, from run history, as far as it can tell within its budget. */
-async function failureStep(job: SubmittedJob, settings: Settings, arm: SendAzureRequest, studioUrl?: string) {
-  const diagnosis = await core.group('Why the job failed', () =>
-    explainFailure(
-      job.id,
-      job.name,
-      {
-        arm,
-        // Log URLs are pre-signed: they get no token.
-        anonymous: createAzureClient(undefined, '', armRetryLimits),
-        resourceManager: settings.resourceManager,
-        cloud: settings.cloud.name,
-        studioUrl
-      },
-      { info: message => core.info(message), notice: message => core.notice(message) }
-    )
-  )
-  if (diagnosis.reason) core.setOutput('error-message', diagnosis.reason)
-  return diagnosis
-}
-
-/** download-path: the Completed job's output comes down into the workspace; returns the summary's section. */
-async function resultsStep(
-  results: NonNullable<Settings['results']>,
-  job: SubmittedJob,
-  settings: Settings,
-  credential: TokenCredential,
-  arm: SendAzureRequest
-): Promise<string> {
-  // Loaded only for download-path: it brings the storage SDK.
-  const { fetchResults } = await import('./results/fetch-results.js')
-  const fetched = await core.group('Download the results', () =>
-    fetchResults(
-      results,
-      job,
-      { arm, resourceManager: settings.resourceManager, cloud: settings.cloud, credential },
-      {
-        info: message => core.info(message),
-        mask: secret => core.setSecret(secret)
-      }
-    )
-  )
-  core.setOutput('downloaded-files', fetched.files.length)
-  if (fetched.resultsFile) core.setOutput('results-file', fetched.resultsFile)
-  return fetched.markdown
-}
-
-// A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) must not fail a job that was submitted.
-async function writeSummary(markdown: string, overwrite = false): Promise<void> {
-  try {
-    await core.summary.addRaw(markdown).write({ overwrite })
-  } catch (error) {
-    core.warning(`Could not write the step summary: ${error instanceof Error ? error.message : String(error)}`)
-  } finally {
-    core.summary.emptyBuffer()
-  }
 }

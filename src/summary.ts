@@ -1,3 +1,4 @@
+import * as core from '@actions/core'
 import { formatDuration } from './duration.js'
 import type { SubmittedJob } from './job/submitted-job.js'
 import type { Settings } from './settings.js'
@@ -47,4 +48,15 @@ export function summaryMarkdown(job: SubmittedJob, settings: Settings, followed?
   const studio = trustedLink(job.studioUrl, [settings.cloud.studioHost])
   if (studio) lines.push('', `[Open the job in Azure Machine Learning studio](${studio})`)
   return `${lines.join('\n')}\n`
+}
+
+// A summary that cannot be written (no GITHUB_STEP_SUMMARY, a full disk) must not fail a job that was submitted.
+export async function writeSummary(markdown: string, overwrite = false): Promise<void> {
+  try {
+    await core.summary.addRaw(markdown).write({ overwrite })
+  } catch (error) {
+    core.warning(`Could not write the step summary: ${error instanceof Error ? error.message : String(error)}`)
+  } finally {
+    core.summary.emptyBuffer()
+  }
 }

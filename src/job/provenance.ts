@@ -25,3 +25,17 @@ export function provenanceTags(run: RunContext): Record<string, string> {
     Object.entries(tags).filter(([, value]) => value !== '' && value !== '0' && value !== 'NaN')
   )
 }
+
+// The variables @actions/github's context reads, read directly: its module would bring the whole GitHub API client
+// into every run, where only input-path's changed-only needs it.
+export function runContextFrom(env: NodeJS.ProcessEnv): RunContext {
+  return {
+    repository: env['GITHUB_REPOSITORY'] ?? '',
+    workflow: env['GITHUB_WORKFLOW'] ?? '',
+    runId: Number(env['GITHUB_RUN_ID']),
+    runAttempt: Number(env['GITHUB_RUN_ATTEMPT']),
+    sha: env['GITHUB_SHA'] ?? '',
+    ref: env['GITHUB_REF'] ?? '',
+    serverUrl: env['GITHUB_SERVER_URL'] ?? 'https://github.com'
+  }
+}
