@@ -3,7 +3,7 @@ import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { formatDuration } from '../duration.js'
 import type { SubmittedJob } from '../job/submitted-job.js'
 import type { Settings } from '../settings.js'
-import { logSafe } from '../untrusted-text.js'
+import { logSafe, trustedLink } from '../untrusted-text.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
 import { pollJob, StatusUnreadableError, type PollClock, type PollOutcome } from './poll-job.js'
 import * as state from './state.js'
@@ -82,7 +82,8 @@ export async function followJob(
     return {
       outcome: 'finished',
       status: outcome.status,
-      studioUrl: outcome.studioUrl ?? job.studioUrl,
+      // Resource Manager's link is service text too: it is kept only when it leads to the cloud's own Studio.
+      studioUrl: trustedLink(outcome.studioUrl, [settings.cloud.studioHost]) ?? job.studioUrl,
       durationMs: outcome.at - submittedAt
     }
   }
