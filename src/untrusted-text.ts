@@ -56,15 +56,8 @@ function longestBacktickRun(text: string): number {
  * characters that could end a markdown link destination are percent-encoded, which leaves the address the same.
  */
 export function trustedLink(url: string | undefined, hosts: readonly string[]): string | undefined {
-  if (!url) return undefined
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return undefined
-  }
-  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return undefined
-  if (!hosts.includes(parsed.hostname.toLowerCase())) return undefined
+  const parsed = plainHttpsUrl(url)
+  if (!parsed || !hosts.includes(parsed.hostname.toLowerCase())) return undefined
   return parsed.href.replace(/[()<>\\ ]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)
 }
 
@@ -78,4 +71,17 @@ function escapeControl(character: string): string {
   if (character === '\r') return '\\r'
   if (character === '\t') return '\\t'
   return `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`
+}
+
+/** The URL when it is https on the default port with no user or password in it: one whose host says where it goes. */
+export function plainHttpsUrl(url: string | undefined): URL | undefined {
+  if (!url) return undefined
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return undefined
+  }
+  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return undefined
+  return parsed
 }

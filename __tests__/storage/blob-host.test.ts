@@ -32,7 +32,7 @@ describe('blobServiceUrl', () => {
     ['a number', 443]
   ])('refuses an endpoint with %s, naming the datastore', (_what, endpoint) => {
     expect(() => blobServiceUrl(datastore({ endpoint }), clouds.azurecloud)).toThrow(
-      /^Datastore 'workspaceblobstore' has the endpoint .*, which is not a plain DNS name\. Nothing was uploaded/
+      /^Datastore 'workspaceblobstore' has the endpoint .*, which is not a plain DNS name\. Nothing was sent to it/
     )
   })
 

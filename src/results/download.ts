@@ -2,6 +2,7 @@ import { mkdir, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { ContainerClient } from '@azure/storage-blob'
 import type { DataType } from '../job/job-definition.js'
+import { blobFailure } from '../storage/blob-failure.js'
 import { ProgressReporter } from '../storage/progress.js'
 import { listingPrefix, planDownload, type ListedBlob, type ResultFile } from './result-files.js'
 
@@ -9,11 +10,9 @@ export class DownloadError extends Error {
   override name = 'DownloadError'
   readonly statusCode: number | undefined
   constructor(file: string, cause: unknown) {
-    const status = (cause as { statusCode?: number }).statusCode
-    const code = (cause as { code?: string }).code
-    const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause)
-    super(`Could not download ${file}: ${status ? `HTTP ${status} ` : ''}${code ? `${code}: ` : ''}${why}`, { cause })
-    this.statusCode = status
+    const { statusCode, reason } = blobFailure(cause)
+    super(`Could not download ${file}: ${reason}`, { cause })
+    this.statusCode = statusCode
   }
 }
 

@@ -1,4 +1,5 @@
-import type { CloudName } from '../sign-in/clouds.js'
+import { clouds, type CloudName } from '../sign-in/clouds.js'
+import { plainHttpsUrl } from '../untrusted-text.js'
 
 // The hosts the diagnosis may talk to, per cloud. A URL that a service answered with (the workspace's discoveryUrl,
 // the API host, a log's address) is only followed to these: the ARM token goes to Azure ML's own API hosts, and log
@@ -9,12 +10,6 @@ const mlApiSuffix: Record<CloudName, string> = {
   azurecloud: 'api.azureml.ms',
   azurechinacloud: 'api.ml.azure.cn',
   azureusgovernment: 'api.ml.azure.us'
-}
-
-const storageSuffix: Record<CloudName, string> = {
-  azurecloud: 'core.windows.net',
-  azurechinacloud: 'core.chinacloudapi.cn',
-  azureusgovernment: 'core.usgovcloudapi.net'
 }
 
 /** `https://<region>.api.azureml.ms` and the like (workspace-specific hosts below it too), nothing else. */
@@ -29,18 +24,11 @@ export function isBlobUrl(url: string, cloud: CloudName): boolean {
   const host = plainHttpsHost(url)
   return (
     host !== undefined &&
-    host === `${host.split('.')[0]}.blob.${storageSuffix[cloud]}` &&
+    host === `${host.split('.')[0]}.blob.${clouds[cloud].storageSuffix}` &&
     /^[a-z0-9]{3,24}\./.test(host)
   )
 }
 
 function plainHttpsHost(url: string): string | undefined {
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    return undefined
-  }
-  if (parsed.protocol !== 'https:' || parsed.username || parsed.password || parsed.port) return undefined
-  return parsed.hostname.toLowerCase()
+  return plainHttpsUrl(url)?.hostname.toLowerCase()
 }

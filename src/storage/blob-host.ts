@@ -22,7 +22,7 @@ export function blobServiceUrl(location: DatastoreLocation, cloud: { name: strin
   const { datastore } = location
   const refuse = (why: string) =>
     new Error(
-      `Datastore '${datastore}' ${why}. Nothing was uploaded: the action sends a storage token only to ` +
+      `Datastore '${datastore}' ${why}. Nothing was sent to it: the action sends a storage token only to ` +
         `<account>.blob.${cloud.storageSuffix}. Correct the datastore in the workspace, or set 'datastore' to another.`
     )
   const account = location.accountName

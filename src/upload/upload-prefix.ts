@@ -1,5 +1,6 @@
 import type { ContainerClient } from '@azure/storage-blob'
 import { InputError } from '../input-formats.js'
+import { blobFailure } from '../storage/blob-failure.js'
 import { logSafe } from '../untrusted-text.js'
 
 // The job scores the whole upload folder. A folder that already holds blobs (an earlier run's, another step's)
@@ -10,10 +11,9 @@ export class PrefixListError extends Error {
   override name = 'PrefixListError'
   readonly statusCode: number | undefined
   constructor(prefix: string, cause: unknown) {
-    const status = (cause as { statusCode?: number }).statusCode
-    const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause)
-    super(`Could not list the blobs under ${prefix}/: ${status ? `HTTP ${status} ` : ''}${why}`, { cause })
-    this.statusCode = status
+    const { statusCode, reason } = blobFailure(cause)
+    super(`Could not list the blobs under ${prefix}/: ${reason}`, { cause })
+    this.statusCode = statusCode
   }
 }
 

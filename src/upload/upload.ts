@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs'
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob'
 import { parallelBlobRequests } from '../storage/blob-container.js'
+import { blobFailure } from '../storage/blob-failure.js'
 import { formatBytes, ProgressReporter, StallWatch, uploadStallBounds, type StallBounds } from '../storage/progress.js'
 import { logSafe } from '../untrusted-text.js'
 import type { LocalFile } from './local-files.js'
@@ -24,12 +25,10 @@ export class UploadError extends Error {
   readonly file: string
   readonly statusCode: number | undefined
   constructor(file: string, cause: unknown) {
-    const status = (cause as { statusCode?: number }).statusCode
-    const code = (cause as { code?: string }).code
-    const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause)
-    super(`Could not upload ${file}: ${status ? `HTTP ${status} ` : ''}${code ? `${code}: ` : ''}${why}`, { cause })
+    const { statusCode, reason } = blobFailure(cause)
+    super(`Could not upload ${file}: ${reason}`, { cause })
     this.file = file
-    this.statusCode = status
+    this.statusCode = statusCode
   }
 }
 
