@@ -1,34 +1,10 @@
-import { InputError } from '../src/input-formats.js'
-import { readSettings } from '../src/settings.js'
-import { testRunner } from '../test/unit/runner.js'
+import { problemsOf, settingsFrom } from '../test/unit/settings-inputs.js'
 
 // Inputs the action refuses before any request: values that would carry credentials into the log, change a URL
 // without a word, or cannot mean what they say.
 
-const valid: Record<string, string> = {
-  'tenant-id': '72f988bf-86f1-41af-91ab-2d7cd011db47',
-  'client-id': '0f3e5c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6',
-  'client-secret': 'not-a-real-secret',
-  'endpoint-uri': 'https://heart-ep.westus2.inference.ml.azure.com/jobs',
-  'input-uri': 'https://mystorage.blob.core.windows.net/data/heart-disease/'
-}
 const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
 const upload = { 'input-uri': '', 'input-path': 'data', workspace }
-
-function settingsFrom(overrides: Record<string, string>) {
-  const inputs = { ...valid, ...overrides }
-  return readSettings(name => inputs[name] ?? '', testRunner())
-}
-
-function problemsOf(overrides: Record<string, string>): string {
-  try {
-    settingsFrom(overrides)
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError)
-    return (error as Error).message
-  }
-  throw new Error('expected an InputError')
-}
 
 describe('durations within bounds, never zero after rounding', () => {
   it.each([
