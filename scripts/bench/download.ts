@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
@@ -21,6 +21,7 @@ const outputPath = 'bench/out'
  */
 export async function measureDownload(name: string, blobs: Record<string, number>): Promise<DownloadFigures> {
   const scenario = await startStorageScenario({ pipelineDeployments: ['blue'], jobStatuses: ['Completed'] })
+  const workspaceDir = mkdtempSync(join(tmpdir(), 'bench-workspace-'))
   try {
     const { azurite } = scenario
     const account = new BlobServiceClient(
@@ -56,7 +57,7 @@ export async function measureDownload(name: string, blobs: Record<string, number
         'output-uri': `azureml://datastores/workspaceblobstore/paths/${outputPath}/`,
         'download-path': 'results'
       },
-      { env: { GITHUB_WORKSPACE: mkdtempSync(join(tmpdir(), 'bench-workspace-')) } }
+      { env: { GITHUB_WORKSPACE: workspaceDir } }
     )
     await running.waitForOutput(/^::group::Download the results/, 60_000)
     const started = performance.now()
@@ -72,5 +73,7 @@ export async function measureDownload(name: string, blobs: Record<string, number
     }
   } finally {
     await scenario.close()
+    // The results can hold hundreds of MiB: a benchmark leaves nothing behind.
+    rmSync(workspaceDir, { recursive: true, force: true })
   }
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startStorageScenario } from '../../test/e2e/storage-scenario.js'
@@ -59,6 +59,8 @@ export async function measureUpload(
     }
   } finally {
     await scenario.close()
+    // The checkout can hold hundreds of MiB: a benchmark leaves nothing behind.
+    rmSync(root, { recursive: true, force: true })
   }
 }
 
