@@ -70,11 +70,29 @@ describe('a failed job', () => {
         .map(r => r.path.split('?')[0]!.split('/').slice(4).join('/'))
         .sort()
     ).toEqual(['logs/job_progress_overview.20261128083000.txt', 'logs/user/error.txt'])
-    expect(logReads().every(r => r.auth === 'SAS' && r.status === 200)).toBe(true)
+    // Each log is short: one ranged read of its beginning holds all of it.
+    expect(logReads().every(r => r.auth === 'SAS' && r.status === 206)).toBe(true)
     expect(scenario.fake.requestsTo('runDetails').every(r => r.headers['authorization']?.startsWith('Bearer '))).toBe(
       true
     )
     expect(scenario.leaks(result)).toEqual([])
+  })
+
+  it('shows the end of a log far longer than an answer is read', async () => {
+    const { inputs } = await failing()
+    // 3 MiB of progress, then the lines that explain the failure.
+    const filler = `${'progress of a long job '.repeat(40)}\n`.repeat(Math.ceil((3 * 1024 * 1024) / 921))
+    scenario.fake.runHistory.failure!.logs!['logs/job_progress_overview.20261128083000.txt'] =
+      `${filler}${progress.join('\n')}\n`
+    const result = await scenario.run(inputs)
+    expect(result.exitCode).toBe(1)
+    const group = result.stdout.slice(result.stdout.indexOf('::group::Why the job failed'))
+    expect(group).toContain('Last 50 lines of logs/job_progress_overview.20261128083000.txt:')
+    expect(group).toContain('progress 59')
+    expect(group).not.toContain('answer cut at')
+    // The beginning, which tells the length, then the end.
+    const reads = logReads().filter(r => r.path.includes('job_progress_overview'))
+    expect(reads.map(r => r.status)).toEqual([206, 206])
   })
 
   it('leaks neither a token nor a log signature with step debug logging on', async () => {

@@ -109,16 +109,37 @@ function scoringStep(children: unknown): string | undefined {
   return typeof chosen?.runId === 'string' ? chosen.runId : undefined
 }
 
+// A log may be far longer than the part of an answer the action reads, and its end is what explains a failure: the
+// first request asks for its first tailBytes, and where the log is longer, a second one for its last tailBytes.
+const tailBytes = 256 * 1024
+
 async function readLog(name: string, url: string, access: RunHistoryAccess): Promise<string> {
   if (!isBlobUrl(url, access.cloud)) throw new DiagnosisError(`log ${name}: its address is not on blob storage`)
+  const head = await readLogRange(name, url, `bytes=0-${tailBytes - 1}`, access)
+  const total = Number(/\/(\d+)$/.exec(head.contentRange ?? '')?.[1])
+  if (!(total > tailBytes)) return head.text
+  const tail = await readLogRange(name, url, `bytes=${total - tailBytes}-`, access)
+  // The tail begins inside a line: that line is not shown.
+  return tail.text.slice(tail.text.indexOf('\n') + 1)
+}
+
+async function readLogRange(name: string, url: string, range: string, access: RunHistoryAccess) {
   let answer
   try {
-    answer = await access.anonymous({ method: 'GET', url, timeoutMs: requestTimeoutMs, signal: access.signal })
+    answer = await access.anonymous({
+      method: 'GET',
+      url,
+      headers: { 'x-ms-range': range },
+      timeoutMs: requestTimeoutMs,
+      signal: access.signal
+    })
   } catch (error) {
     throw new DiagnosisError(`log ${name}: ${error instanceof Error ? error.message : String(error)}`)
   }
-  if (answer.status !== 200) throw new DiagnosisError(`log ${name}: HTTP ${answer.status}`)
-  return answer.bodyText
+  // 416: the log is empty, so even its first byte is out of range.
+  if (answer.status === 416) return { text: '', contentRange: undefined }
+  if (answer.status !== 200 && answer.status !== 206) throw new DiagnosisError(`log ${name}: HTTP ${answer.status}`)
+  return { text: answer.bodyText, contentRange: answer.headers['content-range'] }
 }
 
 async function getJson(send: SendAzureRequest, url: string, what: string, access: RunHistoryAccess): Promise<unknown> {
