@@ -1,12 +1,11 @@
 // `npm run demo`: the built action (dist/index.js) runs, as the GitHub runner would run it, against the fake Azure
 // on 127.0.0.1 (and Azurite for the workspace's storage), and this prints what a workflow author would see: the
 // step's `with:`, the log, the outputs and the step summary.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { visibleLog, type ActionResult } from '../test/e2e/run-action.js'
 import { errorMessage } from '../test/e2e/scenario.js'
 import { startStorageScenario } from '../test/e2e/storage-scenario.js'
+import { workspaceArmId } from '../test/fake-azure/batch-job.js'
+import { writeCheckout } from '../test/checkout.js'
 
 type Inputs = Record<string, string | undefined>
 
@@ -39,7 +38,7 @@ try {
     {
       'input-uri': undefined,
       'input-path': 'data/incoming/**/*.csv',
-      workspace: `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`,
+      workspace: workspaceArmId(ws),
       'resource-manager-endpoint': scenario.fake.url
     },
     { GITHUB_WORKSPACE: checkout() }
@@ -54,7 +53,7 @@ try {
   const loop = {
     'input-uri': undefined,
     'input-path': 'data/incoming',
-    workspace: `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`,
+    workspace: workspaceArmId(ws),
     wait: 'true',
     'poll-interval': '1s',
     'resource-manager-endpoint': scenario.fake.url,
@@ -123,16 +122,10 @@ async function run(overrides: Inputs, env: Record<string, string> = {}, expected
 
 // A checkout with new data in it, as actions/checkout would leave it.
 function checkout(): string {
-  const root = mkdtempSync(join(tmpdir(), 'demo-checkout-'))
-  const files = {
-    'data/incoming/2026/11/a.csv': 'age,chol\n63,233\n',
-    'data/incoming/2026/11/b.csv': 'age,chol\n37,250\n'
-  }
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true })
-    writeFileSync(join(root, path), content)
-  }
-  return root
+  return writeCheckout(
+    { 'data/incoming/2026/11/a.csv': 'age,chol\n63,233\n', 'data/incoming/2026/11/b.csv': 'age,chol\n37,250\n' },
+    'demo-checkout-'
+  )
 }
 
 function section(title: string): void {

@@ -10,6 +10,7 @@ import { cancelLikeTheRunner, until } from '../../test/e2e/runner-cancel.js'
 import { errorMessage, startScenario, type Scenario } from '../../test/e2e/scenario.js'
 import { startStorageScenario } from '../../test/e2e/storage-scenario.js'
 import type { FakeAzure } from '../../test/fake-azure/server.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
 
 let scenario: Scenario & { close?(): Promise<void> }
 afterEach(async () => (scenario?.close ? scenario.close() : scenario?.fake.close()))
@@ -71,9 +72,7 @@ describe('a workflow run cancelled before anything was submitted', () => {
     const inputs = {
       'input-uri': undefined,
       'input-path': 'data',
-      workspace:
-        `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-        `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`,
+      workspace: workspaceArmId(ws),
       'resource-manager-endpoint': fake.url,
       'github-token': fake.githubApi.token
     }

@@ -1,5 +1,5 @@
 // wait: true, end to end: dist/index.js follows the job through the fake Resource Manager, as the runner runs it.
-import { setTimeout as sleep } from 'node:timers/promises'
+import { until } from '../../test/e2e/runner-cancel.js'
 import { errorMessage, startScenario, type Scenario } from '../../test/e2e/scenario.js'
 
 let scenario: Scenario
@@ -13,14 +13,6 @@ async function following(options: Parameters<typeof startScenario>[0] = {}): Pro
     'resource-manager-endpoint': scenario.fake.url
   })
   return scenario
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
 }
 
 describe('waiting for the job', () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { harnessProvenanceTags } from '../../test/e2e/run-action.js'
 import { startScenario, type Scenario } from '../../test/e2e/scenario.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
 
 let scenario: Scenario
 afterEach(async () => scenario?.fake.close())
@@ -127,9 +128,7 @@ describe('data asset short names', () => {
   async function withAssets(): Promise<{ workspace: string }> {
     scenario = await startScenario({ dataAssets })
     const ws = scenario.fake.batchEndpoint.workspace
-    const workspace =
-      `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-      `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+    const workspace = workspaceArmId(ws)
     return { workspace }
   }
 

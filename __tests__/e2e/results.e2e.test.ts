@@ -1,10 +1,11 @@
 // download-path, end to end: dist/index.js uploads files of a checkout, scores them, waits, and brings the
 // predictions back into the workspace from a real blob service (Azurite, under its production host name).
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { errorMessage } from '../../test/e2e/scenario.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
+import { writeCheckout } from '../../test/checkout.js'
 
 let scenario: StorageScenario
 afterEach(async () => scenario?.close())
@@ -16,20 +17,13 @@ const checkoutFiles: Record<string, string> = {
 }
 
 function checkout(): string {
-  const root = mkdtempSync(join(tmpdir(), 'checkout-'))
-  for (const [path, content] of Object.entries(checkoutFiles)) {
-    mkdirSync(join(root, path, '..'), { recursive: true })
-    writeFileSync(join(root, path), content)
-  }
-  return root
+  return writeCheckout(checkoutFiles)
 }
 
 async function scoring(options: Parameters<typeof startStorageScenario>[0] = {}) {
   scenario = await startStorageScenario(options)
   const ws = scenario.fake.batchEndpoint.workspace
-  const workspace =
-    `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-    `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+  const workspace = workspaceArmId(ws)
   const root = checkout()
   const inputs = {
     'input-uri': undefined,

@@ -1,13 +1,15 @@
 // input-path takes nothing on trust, end to end against dist/index.js and a real blob service (Azurite): not the
 // repository's own files (.git, .env, names the blob service would merge), not an upload folder that other files
 // share, not GitHub's compare API to answer at once or at all, not the event payload to be complete.
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
 import type { ActionResult } from '../../test/e2e/run-action.js'
 import { errorMessage } from '../../test/e2e/scenario.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
+import { writeCheckout } from '../../test/checkout.js'
 
 let scenario: StorageScenario
 afterEach(async () => scenario?.close())
@@ -15,12 +17,7 @@ afterEach(async () => scenario?.close())
 const runPrefix = 'github/contoso/heart-data/4242-1'
 
 function checkout(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'checkout-'))
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true })
-    writeFileSync(join(root, path), content)
-  }
-  return root
+  return writeCheckout(files)
 }
 
 const dataFiles = {
@@ -31,9 +28,7 @@ const dataFiles = {
 async function uploading(files: Record<string, string> = dataFiles) {
   scenario = await startStorageScenario()
   const ws = scenario.fake.batchEndpoint.workspace
-  const workspace =
-    `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-    `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+  const workspace = workspaceArmId(ws)
   const inputs = {
     'input-uri': undefined,
     workspace,

@@ -10,6 +10,9 @@ import type { ActionResult } from '../../test/e2e/run-action.js'
 import { errorMessage } from '../../test/e2e/scenario.js'
 import { sharedServerCertificate } from '../../test/fake-azure/certificate.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
+import { writeCheckout } from '../../test/checkout.js'
+import { until } from '../../test/e2e/runner-cancel.js'
 
 let scenario: StorageScenario
 afterEach(async () => scenario?.close())
@@ -25,12 +28,7 @@ const checkoutFiles: Record<string, string> = {
 }
 
 function checkout(): string {
-  const root = mkdtempSync(join(tmpdir(), 'checkout-'))
-  for (const [path, content] of Object.entries(checkoutFiles)) {
-    mkdirSync(join(root, path, '..'), { recursive: true })
-    writeFileSync(join(root, path), content)
-  }
-  return root
+  return writeCheckout(checkoutFiles)
 }
 
 function pushEvent(payload: object): string {
@@ -42,9 +40,7 @@ function pushEvent(payload: object): string {
 async function uploading(options: Parameters<typeof startStorageScenario>[0] = {}) {
   scenario = await startStorageScenario(options)
   const ws = scenario.fake.batchEndpoint.workspace
-  const workspace =
-    `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-    `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+  const workspace = workspaceArmId(ws)
   const inputs = {
     'input-uri': undefined,
     workspace,
@@ -311,14 +307,7 @@ describe('a cancelled workflow run during the upload', () => {
 })
 
 describe('upload progress and bounds', () => {
-  function withFiles(files: Record<string, number>): string {
-    const root = mkdtempSync(join(tmpdir(), 'checkout-'))
-    for (const [path, size] of Object.entries(files)) {
-      mkdirSync(join(root, path, '..'), { recursive: true })
-      writeFileSync(join(root, path), Buffer.alloc(size, 0x61))
-    }
-    return root
-  }
+  const withFiles = (files: Record<string, number>) => writeCheckout(files)
 
   it('uploads a large file in blocks, whole', async () => {
     const { inputs } = await uploading()
@@ -364,8 +353,16 @@ describe('upload progress and bounds', () => {
     scenario.blobFrontEnd.link.bytesPerSecond = 100 * 1024
     const root = withFiles({ 'data/ok.csv': 1024, 'data/stuck.csv': 4 * 1024 * 1024 })
     const running = scenario.start({ ...inputs, 'input-path': 'data' }, { env: { GITHUB_WORKSPACE: root } })
-    await until(() => scenario.blobFrontEnd.requests.some(r => r.method === 'PUT' && r.path.includes('stuck.csv')))
-    await until(() => scenario.blobFrontEnd.requests.some(r => r.path.includes('ok.csv') && r.status === 201))
+    await until(
+      () => scenario.blobFrontEnd.requests.some(r => r.method === 'PUT' && r.path.includes('stuck.csv')),
+      'the upload of stuck.csv',
+      60_000
+    )
+    await until(
+      () => scenario.blobFrontEnd.requests.some(r => r.path.includes('ok.csv') && r.status === 201),
+      'ok.csv uploaded',
+      60_000
+    )
     scenario.blobFrontEnd.link.stalled = true
     const result = await running.result
     expect(result.exitCode).toBe(1)
@@ -392,8 +389,4 @@ describe('upload progress and bounds', () => {
 function kib(rate: string): number {
   const [value = '', unit] = rate.split(' ')
   return unit === 'KiB' ? Number(value) : unit === 'B' ? Number(value) / 1024 : Number(value) * 1024
-}
-
-async function until(condition: () => boolean): Promise<void> {
-  while (!condition()) await new Promise(resolve => setTimeout(resolve, 50))
 }

@@ -3,6 +3,7 @@
 import { ClientSecretCredential } from '@azure/identity'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 import { send } from '../../test/fake-azure/raw-request.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
 
 let scenario: StorageScenario
 afterEach(async () => scenario?.close())
@@ -29,10 +30,7 @@ async function submit(properties: Record<string, unknown>) {
 
 const workspacePath = () => {
   const ws = scenario.fake.batchEndpoint.workspace
-  return (
-    `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-    `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
-  )
+  return workspaceArmId(ws)
 }
 
 async function armGet(path: string) {

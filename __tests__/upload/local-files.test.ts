@@ -1,26 +1,21 @@
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { storedBlobPath } from '../../src/upload/blob-names.js'
 import { findInputFiles } from '../../src/upload/local-files.js'
+import { writeCheckout } from '../../test/checkout.js'
 
 const prefix = 'github/contoso/heart-data/4242-1'
 
 // A checkout on disk, with data in nested folders and a secret next to it.
 function checkout(): string {
-  const root = mkdtempSync(join(tmpdir(), 'checkout-'))
-  const files: Record<string, string> = {
+  return writeCheckout({
     'data/incoming/2026/11/a.csv': 'a,b\n1,2\n',
     'data/incoming/2026/11/b.csv': 'x\n',
     'data/incoming/notes.txt': 'notes',
     'data/other/c.csv': 'c',
     'README.md': '# repo'
-  }
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true })
-    writeFileSync(join(root, path), content)
-  }
-  return root
+  })
 }
 
 describe('findInputFiles', () => {
@@ -84,8 +79,7 @@ describe('findInputFiles', () => {
 
 // A checkout with what must not leave it: the checkout's token in .git/config, an .env, a dot-folder.
 function hostileCheckout(): string {
-  const root = mkdtempSync(join(tmpdir(), 'checkout-'))
-  const files: Record<string, string> = {
+  return writeCheckout({
     '.git/config': '[http]\n\textraheader = AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW4=\n',
     '.env': 'API_KEY=hunter2',
     '.github/workflows/score.yml': 'on: push',
@@ -96,12 +90,7 @@ function hostileCheckout(): string {
     'sub/s.csv': 's',
     '..data': 'dd',
     '...csv': 'ddd'
-  }
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true })
-    writeFileSync(join(root, path), content)
-  }
-  return root
+  })
 }
 
 describe('findInputFiles and what the repository holds besides data', () => {
@@ -156,12 +145,7 @@ describe('findInputFiles and what the repository holds besides data', () => {
 
 describe('findInputFiles and blob names', () => {
   function tree(files: string[]): string {
-    const root = mkdtempSync(join(tmpdir(), 'checkout-'))
-    for (const path of files) {
-      mkdirSync(join(root, path, '..'), { recursive: true })
-      writeFileSync(join(root, path), path)
-    }
-    return root
+    return writeCheckout(Object.fromEntries(files.map(path => [path, path])))
   }
 
   it('stops before any upload when two files would be one blob, naming both', async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
 import { startStorageScenario } from '../../test/e2e/storage-scenario.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
 
 export interface DownloadFigures {
   case: string
@@ -47,9 +48,7 @@ export async function measureDownload(name: string, blobs: Record<string, number
     const ws = scenario.fake.batchEndpoint.workspace
     const running = scenario.start(
       {
-        workspace:
-          `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-          `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`,
+        workspace: workspaceArmId(ws),
         'resource-manager-endpoint': scenario.fake.url,
         wait: 'true',
         'poll-interval': '1s',

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { startStorageScenario } from '../../test/e2e/storage-scenario.js'
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
+import { writeCheckout } from '../../test/checkout.js'
 
 export interface UploadFigures {
   case: string
@@ -28,19 +28,12 @@ export async function measureUpload(
   files: Record<string, number>,
   options: UploadBenchOptions = {}
 ): Promise<UploadFigures> {
-  const root = mkdtempSync(join(tmpdir(), 'bench-checkout-'))
-  let bytes = 0
-  for (const [path, size] of Object.entries(files)) {
-    mkdirSync(join(root, path, '..'), { recursive: true })
-    writeFileSync(join(root, path), Buffer.alloc(size, 0x61))
-    bytes += size
-  }
+  const root = writeCheckout(files, 'bench-checkout-')
+  const bytes = Object.values(files).reduce((sum, size) => sum + size, 0)
   const scenario = await startStorageScenario({ discardBlobWrites: options.discardWrites })
   try {
     const ws = scenario.fake.batchEndpoint.workspace
-    const workspace =
-      `/subscriptions/${ws.subscriptionId}/resourceGroups/${ws.resourceGroup}` +
-      `/providers/Microsoft.MachineLearningServices/workspaces/${ws.workspace}`
+    const workspace = workspaceArmId(ws)
     const started = performance.now()
     const result = await scenario.run(
       { 'input-uri': undefined, 'input-path': 'data', workspace, 'resource-manager-endpoint': scenario.fake.url },
