@@ -3,7 +3,7 @@ import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-bl
 import { sharedServerCertificate } from '../fake-azure/certificate.js'
 import type { FakeAzureOptions } from '../fake-azure/server.js'
 import type { FakeApp } from '../fake-azure/entra.js'
-import { startAzurite, type Azurite } from '../storage/azurite.js'
+import { startAzurite, workerAzurite, type Azurite } from '../storage/azurite.js'
 import { startBlobFrontEnd, type BlobFrontEnd } from '../storage/blob-front-end.js'
 import { startBlobProxy, type BlobProxy } from '../storage/blob-proxy.js'
 import { ScoringOutputs } from '../storage/scoring-outputs.js'
@@ -53,7 +53,12 @@ export async function startStorageScenario(
   const certificate = await sharedServerCertificate()
   // The fake GitHub API takes the token the harness gives for action.yml's `${{ github.token }}` default.
   const fake = { githubApi: { token: workflowToken }, ...fakeOptions }
-  const [scenario, azurite] = await Promise.all([startScenario(fake, app), startAzurite({ certificate, oauth })])
+  // The worker's shared Azurite has basic OAuth on; a scenario without it starts one of its own.
+  const shared = oauth === false ? undefined : workerAzurite()
+  const [scenario, azurite] = await Promise.all([
+    startScenario(fake, app),
+    shared ?? startAzurite({ certificate, oauth })
+  ])
   const blobFrontEnd = await startBlobFrontEnd({
     azuritePort: azurite.port,
     certificate,
@@ -71,6 +76,8 @@ export async function startStorageScenario(
   const stop = async () => {
     await proxy.close()
     await blobFrontEnd.close()
+    // On a shared Azurite, what this scenario stored goes with it: memory stays bounded and no later test sees it.
+    if (shared) await Promise.allSettled(emulatorContainers().map(container => container.deleteIfExists()))
     await azurite.close()
     await scenario.fake.close()
   }
@@ -86,14 +93,20 @@ export async function startStorageScenario(
     if (!datastore) throw new Error(`The scenario's workspace has no datastore named '${name}'`)
     return account.getContainerClient(datastore.containerName)
   }
+  const emulatorContainers = () =>
+    scenario.fake.resourceManager.datastores
+      .filter(datastore => datastore.accountName === azurite.accountName)
+      .map(datastore => containerOf(datastore.name))
   // A failure here would otherwise leave Azurite running behind a test that never gets a scenario to close.
   try {
-    for (const datastore of scenario.fake.resourceManager.datastores) {
-      if (datastore.accountName === azurite.accountName) await containerOf(datastore.name).createIfNotExists()
+    // Empty containers, even where an earlier scenario on a shared Azurite named the same one.
+    for (const container of emulatorContainers()) {
+      await container.deleteIfExists()
+      await container.create()
     }
   } catch (error) {
-    tls.setDefaultCACertificates(trusted)
     await stop()
+    tls.setDefaultCACertificates(trusted)
     throw error
   }
 
@@ -131,8 +144,8 @@ export async function startStorageScenario(
       return names
     },
     async close() {
-      tls.setDefaultCACertificates(trusted)
       await stop()
+      tls.setDefaultCACertificates(trusted)
     }
   }
 }

@@ -1,3 +1,4 @@
+import { readFile, writeFile } from 'node:fs/promises'
 import { generate } from 'selfsigned'
 
 // One self-signed certificate serves as both the server's certificate and the CA that clients trust
@@ -35,11 +36,24 @@ async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
 }
 
 // Generating an RSA key takes a noticeable part of a second; one certificate serves every fake in a process, and the
-// storage emulator that tests start next to it.
+// storage emulator that tests start next to it. A test run makes one for all its workers (test/global-setup.ts) and
+// names its file here, so that the emulators it shares between test files serve what every test file trusts.
 let shared: Promise<{ key: string; cert: string }> | undefined
+
+export const certificateFileVariable = 'FAKE_AZURE_CERTIFICATE_FILE'
 
 /** The certificate (and its key) every fake Azure and storage emulator in this process serves. */
 export function sharedServerCertificate(): Promise<{ key: string; cert: string }> {
-  shared ??= makeServerCertificate()
+  const file = process.env[certificateFileVariable]
+  shared ??= file
+    ? readFile(file, 'utf8').then(text => JSON.parse(text) as { key: string; cert: string })
+    : makeServerCertificate()
   return shared
+}
+
+/** A new certificate, written to `file`: every process whose FAKE_AZURE_CERTIFICATE_FILE names it serves that one. */
+export async function writeServerCertificate(file: string): Promise<{ key: string; cert: string }> {
+  const certificate = await makeServerCertificate()
+  await writeFile(file, JSON.stringify(certificate), { mode: 0o600 })
+  return certificate
 }

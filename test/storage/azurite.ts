@@ -32,6 +32,30 @@ export interface Azurite {
   close(): Promise<void>
 }
 
+/** The variable naming the port of the Azurite a test run started for one jest worker (test/global-setup.ts). */
+export function workerAzuriteVariable(workerId: string): string {
+  return `FAKE_AZURE_AZURITE_PORT_${workerId}`
+}
+
+/**
+ * The Azurite (with basic OAuth) that the test run started for this jest worker, shared by the test files it runs one
+ * after another: starting one takes more than a second. Undefined outside such a run. Closing it leaves it running.
+ */
+export function workerAzurite(): Azurite | undefined {
+  const port = Number(process.env[workerAzuriteVariable(process.env['JEST_WORKER_ID'] ?? '')])
+  if (!port) return undefined
+  return { ...emulatorAt(port), close: async () => undefined }
+}
+
+function emulatorAt(port: number): Omit<Azurite, 'close'> {
+  return {
+    blobUrl: `https://127.0.0.1:${port}/${emulatorAccount.name}`,
+    accountName: emulatorAccount.name,
+    accountKey: emulatorAccount.key,
+    port
+  }
+}
+
 const azuriteBlob = createRequire(import.meta.url).resolve('azurite/dist/src/blob/main.js')
 const startTimeoutMs = 15_000
 
@@ -69,13 +93,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
     await stop()
     throw error
   }
-  return {
-    blobUrl: `https://127.0.0.1:${port}/${emulatorAccount.name}`,
-    accountName: emulatorAccount.name,
-    accountKey: emulatorAccount.key,
-    port,
-    close: stop
-  }
+  return { ...emulatorAt(port), close: stop }
 }
 
 /** The port Azurite reports once it listens; its output, if it exits or stalls before that. */
