@@ -1,6 +1,8 @@
 // A service that stops answering ends the step, end to end: dist/index.js against a fake Azure whose services accept
 // the connection and then say nothing. Each test ends only because the action gives up by itself and its process
-// exits: without the bounds it would hang until the test's own timeout fails it.
+// exits: without the bounds it would hang until the test's own timeout fails it. These wait out production limits, one
+// test for each kind (the token deadline, the bound of one Azure request, the retry budget); the same limits are
+// proven in-process with short injected deadlines by the unit tests (token-deadline, bounded-requests, submit).
 import { randomUUID } from 'node:crypto'
 import { installFakeAz } from '../../test/fake-azure/install-fake-az.js'
 import type { RouteName } from '../../test/fake-azure/exchange.js'
@@ -141,29 +143,6 @@ describe('Azure requests, when a service stops answering', () => {
   )
 
   it.concurrent(
-    'ends the wait at wait-timeout when status reads stop answering, and cancels',
-    async () => {
-      const scenario = await scenarioFor({ jobStatuses: ['Running'] })
-      scenario.fake.fail('armGetJob', ...hangs(50))
-      const result = await scenario.run({
-        wait: 'true',
-        'wait-timeout': '20s',
-        'poll-interval': '1s',
-        'resource-manager-endpoint': scenario.fake.url
-      })
-      expectFailedByItself(result)
-      expect(errorMessage(result)).toContain('did not finish within wait-timeout (20s)')
-      expect(errorMessage(result)).toContain('was cancelled')
-      // The read in flight at the deadline is given up there, not at its own bound: the status is the last one seen.
-      expect(result.stdout).not.toMatch(/Could not read the job's status/)
-      expect(result.outputs['status']).toBe('Preparing')
-      expectAbandoned(scenario, 'armGetJob')
-      expect(scenario.fake.requestsTo('armCancelJob')).toHaveLength(1)
-    },
-    180_000
-  )
-
-  it.concurrent(
     'ends the step when the cancel request stops answering, with a warning that the job may still run',
     async () => {
       const scenario = await scenarioFor({ jobStatuses: ['Running'] })
@@ -207,6 +186,24 @@ describe('Azure requests, when a service stops answering', () => {
       expect(scenario.leaks(result)).toEqual([])
     },
     180_000
+  )
+})
+
+describe('Azure requests, when a service keeps failing', () => {
+  it.concurrent(
+    'gives up a persistent 500 after 5 attempts, with the back-off of production, and starts no job',
+    async () => {
+      const scenario = await scenarioFor()
+      const error = { status: 500, body: '{"error":{"code":"InternalServerError","message":"Something went wrong"}}' }
+      scenario.fake.fail('submit', ...Array.from({ length: 10 }, () => error))
+      const result = await scenario.run()
+      expectFailedByItself(result)
+      expect(scenario.fake.requestsTo('submit')).toHaveLength(5)
+      expect(errorMessage(result)).toContain('HTTP 500 InternalServerError: Something went wrong')
+      expect(errorMessage(result)).toContain('after 5 attempts')
+      expect(scenario.fake.jobs).toHaveLength(0)
+    },
+    60_000
   )
 })
 

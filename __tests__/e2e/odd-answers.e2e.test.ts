@@ -96,6 +96,23 @@ describe('wait-timeout is kept', () => {
     expect(errorMessage(result)).toContain('did not finish within wait-timeout (4s)')
     expect(fake.requestsTo('armCancelJob')).toHaveLength(1)
   }, 30_000)
+
+  it('when no status read ever answers: the read in flight at the deadline is given up there', async () => {
+    const { fake } = await following({ jobStatuses: ['Running'] })
+    fake.fail('armGetJob', ...Array.from({ length: 50 }, () => ({ hang: true as const })))
+    const result = await scenario.run({ 'wait-timeout': '4s' })
+    // The action ended by itself, not at its own bound for the read (30 s): the status is the last one seen.
+    expect(result.signal).toBeNull()
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain('did not finish within wait-timeout (4s)')
+    expect(errorMessage(result)).toContain('was cancelled')
+    expect(result.stdout).not.toMatch(/Could not read the job's status/)
+    expect(result.outputs['status']).toBe('Preparing')
+    const reads = fake.requestsTo('armGetJob')
+    expect(reads.length).toBeGreaterThan(0)
+    expect(reads.every(r => r.closedEarly)).toBe(true)
+    expect(fake.requestsTo('armCancelJob')).toHaveLength(1)
+  }, 30_000)
 })
 
 describe('service text is data', () => {

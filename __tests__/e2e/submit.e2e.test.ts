@@ -221,18 +221,6 @@ describe('transient failures are retried without a second job', () => {
     expect(scenario.fake.jobs).toHaveLength(1)
     expect(result.outputs['job-id']).toBe(scenario.fake.jobs[0]!.name)
   })
-
-  it('a persistent 500 gives up after 5 attempts', async () => {
-    scenario = await startScenario()
-    const error = { status: 500, body: '{"error":{"code":"InternalServerError","message":"Something went wrong"}}' }
-    scenario.fake.fail('submit', ...Array.from({ length: 10 }, () => error))
-    const result = await scenario.run()
-    expect(result.exitCode).toBe(1)
-    expect(scenario.fake.requestsTo('submit')).toHaveLength(5)
-    expect(errorMessage(result)).toContain('HTTP 500 InternalServerError: Something went wrong')
-    expect(errorMessage(result)).toContain('after 5 attempts')
-    expect(scenario.fake.jobs).toHaveLength(0)
-  })
 })
 
 function visibleWithout(stdout: string): string {
