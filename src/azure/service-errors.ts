@@ -1,7 +1,6 @@
-import { excerpt } from '../job/submitted-job.js'
 import { answerCutNote } from './capped-http-client.js'
 import { describeSignIn, type SignIn } from '../sign-in/sign-in.js'
-import { logSafe } from '../untrusted-text.js'
+import { excerpt, logSafe } from '../untrusted-text.js'
 
 // Explains what the batch endpoint answered when it did not start the job.
 

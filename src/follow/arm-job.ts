@@ -1,6 +1,6 @@
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { describeAnswer } from '../azure/service-errors.js'
-import { excerpt } from '../job/submitted-job.js'
+import { excerpt } from '../untrusted-text.js'
 
 // The job as Azure Resource Manager knows it: read its status, cancel it.
 export const jobsApiVersion = '2025-12-01'

@@ -1,4 +1,4 @@
-import { logSafe } from '../untrusted-text.js'
+import { excerpt, logSafe } from '../untrusted-text.js'
 
 // The name is put into Resource Manager paths (status reads, the cancel) and the id is where the workspace is read
 // from, so an answer is used only when both have the shape the service gives them: a name as ARM names Azure ML
@@ -55,11 +55,4 @@ export function parseSubmittedJob(bodyText: string, deploymentHeader: string | u
     studioUrl: typeof studio === 'string' ? studio : undefined,
     deployment: deploymentHeader || undefined
   }
-}
-
-/** Service text for a message: one line, cut at `max`, with nothing the runner could take as a command. */
-export function excerpt(text: string, max = 500): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  if (oneLine === '') return '(empty body)'
-  return logSafe(oneLine, max)
 }
