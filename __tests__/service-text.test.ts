@@ -1,4 +1,4 @@
-import { explainEndpointFailure } from '../src/azure/service-errors.js'
+import { explainEndpointFailure } from '../src/job/endpoint-errors.js'
 import { parseSubmittedJob } from '../src/job/submitted-job.js'
 import { explainSignInFailure } from '../src/sign-in/sign-in-errors.js'
 
