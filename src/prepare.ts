@@ -1,9 +1,9 @@
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
-import { readSettings, type Settings } from '../settings.js'
-import { createCredential } from './credential.js'
-import { requestGitHubIdToken } from './github-id-token.js'
-import { secretParts } from './secret-parts.js'
+import { readSettings, type Settings } from './settings.js'
+import { createCredential } from './sign-in/credential.js'
+import { requestGitHubIdToken } from './sign-in/github-id-token.js'
+import { secretParts } from './sign-in/secret-parts.js'
 
 /** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
 export function prepare(): { settings: Settings; credential: TokenCredential } {
