@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import { reportFollowResult } from '../follow/follow-report.js'
 import type { FollowResult } from '../follow/follow.js'
 import type { SubmittedJob } from '../job/submitted-job.js'
 import type { Settings } from '../settings.js'
 import { summaryMarkdown, writeSummary } from '../summary.js'
 import { logSafe } from '../untrusted-text.js'
 import { explainFailure } from './explain-failure.js'
+import { reportFollowResult } from './follow-report.js'
 
 export interface OutcomeClients {
   credential: TokenCredential

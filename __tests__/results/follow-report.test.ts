@@ -1,4 +1,4 @@
-import { reportFollowResult } from '../../src/follow/follow-report.js'
+import { reportFollowResult } from '../../src/results/follow-report.js'
 import { readSettings } from '../../src/settings.js'
 import { testRunner } from '../../test/unit/runner.js'
 
