@@ -4,7 +4,7 @@ import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
 import { isDataAssetShortName } from './job/data-uri.js'
 import { readJobDefinition, type InputAccess, type JobDefinition } from './job/job-definition.js'
-import { readResults, type ResultsSettings } from './results/results-settings.js'
+import { readResults, type ResultsSettings } from './results/download/results-settings.js'
 import { clouds, cloudNames, type Cloud } from './sign-in/clouds.js'
 import { resolveSignIn, type SignIn } from './sign-in/sign-in.js'
 

@@ -1,9 +1,9 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { ContainerClient } from '@azure/storage-blob'
-import type { DataType } from '../job/job-definition.js'
-import { blobFailure } from '../storage/blob-failure.js'
-import { ProgressReporter } from '../storage/progress.js'
+import type { DataType } from '../../job/job-definition.js'
+import { blobFailure } from '../../storage/blob-failure.js'
+import { ProgressReporter } from '../../storage/progress.js'
 import { listingPrefix, planDownload, type ListedBlob, type ResultFile } from './result-files.js'
 
 export class DownloadError extends Error {

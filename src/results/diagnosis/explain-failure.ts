@@ -1,6 +1,6 @@
-import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import type { CloudName } from '../sign-in/clouds.js'
-import { logSafe, markdownSafe } from '../untrusted-text.js'
+import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
+import type { CloudName } from '../../sign-in/clouds.js'
+import { logSafe, markdownSafe } from '../../untrusted-text.js'
 import type { FailureDetails } from './failure-details.js'
 import { DiagnosisError, readFailureDetails } from './run-history.js'
 
