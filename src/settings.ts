@@ -7,6 +7,7 @@ import { readJobDefinition, type InputAccess, type JobDefinition } from './job/j
 import { readResults, type ResultsSettings } from './results/download/results-settings.js'
 import { clouds, cloudNames, type Cloud } from './sign-in/clouds.js'
 import { resolveSignIn, type SignIn } from './sign-in/sign-in.js'
+import { parseWorkspaceId } from './workspace-id.js'
 
 /** Whether and how to follow the job after submitting it. */
 export interface FollowSettings {
@@ -198,13 +199,7 @@ function defaultPrefix(): string {
 
 function workspaceId(value: string): string {
   const id = value.replace(/\/+$/, '')
-  if (
-    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+$/i.test(
-      id
-    )
-  ) {
-    return id
-  }
+  if (parseWorkspaceId(id)?.below === '') return id
   throw new InputError(
     "Input 'workspace' must be the workspace's ARM id: " +
       `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>, got '${value}'.`
