@@ -48,15 +48,14 @@ export async function run(): Promise<void> {
     core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
     const retried = (what: string) => (reason: string, delayMs: number) =>
       core.info(`${what} failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`)
-    const endpoint = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits, retried('Submission'))
+    const endpoint = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits, {
+      onRetry: retried('Submission')
+    })
     // Each call has a token cache of its own: following a job asks for a new client to get a fresh token after a 401.
     const armClient = () =>
-      createAzureClient(
-        credential,
-        settings.cloud.resourceManagerScope,
-        armRetryLimits,
-        retried('A request to Azure Resource Manager')
-      )
+      createAzureClient(credential, settings.cloud.resourceManagerScope, armRetryLimits, {
+        onRetry: retried('A request to Azure Resource Manager')
+      })
     const arm = armClient()
     started = { settings, clients: { endpoint, arm } }
     const { workspace } = settings
