@@ -10,6 +10,7 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
   maskSecretInputs()
   const settings = readSettings(name => core.getInput(name), {
     oidcAvailable: Boolean(process.env['ACTIONS_ID_TOKEN_REQUEST_URL']),
+    env: process.env,
     warn: message => core.warning(message),
     notice: message => core.notice(message)
   })

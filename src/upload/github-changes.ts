@@ -37,7 +37,10 @@ export interface ChangesLog {
  * The triggering event, and the repository paths its push (or pull request) added or modified: `changed` is undefined
  * when GitHub cannot tell.
  */
-export async function changedFiles(token: string, log: ChangesLog): Promise<{ event: string; changed?: Set<string> }> {
+export async function changedFiles(
+  token: string | undefined,
+  log: ChangesLog
+): Promise<{ event: string; changed?: Set<string> }> {
   // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
   // the chunk the bundle keeps it in (see undici-on-demand.ts).
   await loadUndici()
@@ -60,7 +63,8 @@ export async function changedFiles(token: string, log: ChangesLog): Promise<{ ev
     // A comparison holds each file's patch, and an added data file's patch is the whole file: read all of it.
     answerCapBytes: Number.POSITIVE_INFINITY
   })
-  const octokit = getOctokit(token, { request: { fetch: fetchThrough(send) } })
+  // Without a token octokit itself refuses to ask, and says what it needs.
+  const octokit = getOctokit(token ?? '', { request: { fetch: fetchThrough(send) } })
   const basehead = `${compare.base}...${compare.head}`
   const deadline = AbortSignal.timeout(compareBudgetMs)
   const files: ComparedFile[] = []
