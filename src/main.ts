@@ -6,7 +6,6 @@ import type { RetryLimits } from './azure/retry.js'
 import { followJob } from './follow/follow.js'
 import { cancelLeftoverJob, type AzureClients } from './follow/leftover-job.js'
 import * as state from './follow/state.js'
-import { untilAborted, watchWorkflowCancellation } from './follow/workflow-cancellation.js'
 import { resolveDataAssets } from './job/data-assets.js'
 import { isDataAssetShortName } from './job/data-uri.js'
 import { describeDryRun } from './job/dry-run.js'
@@ -18,6 +17,7 @@ import type { Settings } from './settings.js'
 import { describeSignIn } from './sign-in/sign-in.js'
 import { summaryMarkdown, writeSummary } from './summary.js'
 import { codeBlock, logSafe } from './untrusted-text.js'
+import { untilAborted, watchWorkflowCancellation } from './workflow-cancellation.js'
 
 // A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
 const armRetryLimits: RetryLimits = {
