@@ -1,10 +1,10 @@
-import type { Settings } from '../settings.js'
-import type { LocalFile } from '../upload/local-files.js'
-import { formatBytes } from '../storage/progress.js'
-import { logSafe } from '../untrusted-text.js'
-import { describeSignIn } from '../sign-in/sign-in.js'
-import { isDataAssetShortName } from './data-uri.js'
-import { buildSubmission } from './job-request.js'
+import { isDataAssetShortName } from './job/data-uri.js'
+import { buildSubmission } from './job/job-request.js'
+import type { Settings } from './settings.js'
+import { describeSignIn } from './sign-in/sign-in.js'
+import { formatBytes } from './storage/progress.js'
+import type { LocalFile } from './upload/local-files.js'
+import { logSafe } from './untrusted-text.js'
 
 // A long list of files would bury the request; the count and the first ones say enough.
 const filesShown = 50
