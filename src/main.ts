@@ -1,32 +1,21 @@
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
-import { sendAzureLogToDebug } from './azure/azure-debug-log.js'
+import type { SendAzureRequest } from './azure/azure-pipeline.js'
 import { describeDryRun } from './dry-run.js'
-import { createAzureClient, type SendAzureRequest } from './azure/azure-pipeline.js'
-import type { RetryLimits } from './azure/retry.js'
 import { followJob } from './follow/follow.js'
-import { cancelLeftoverJob, type AzureClients } from './follow/leftover-job.js'
+import { cancelLeftoverJob } from './follow/leftover-job.js'
 import * as state from './follow/state.js'
 import { resolveDataAssets } from './job/data-assets.js'
 import { isDataAssetShortName } from './job/data-uri.js'
 import { provenanceTags, runContextFrom } from './job/provenance.js'
-import { submitJob, submitRetryLimits } from './job/submit.js'
-import { prepare } from './prepare.js'
+import { submitJob } from './job/submit.js'
+import { prepare, signIn } from './prepare.js'
 import { reportOutcome } from './results/outcome.js'
 import type { Settings } from './settings.js'
-import { describeSignIn } from './sign-in/sign-in.js'
+import type { AzureClients } from './sign-in/azure-clients.js'
 import { summaryMarkdown, writeSummary } from './summary.js'
 import { codeBlock, logSafe } from './untrusted-text.js'
 import { untilAborted, watchWorkflowCancellation } from './workflow-cancellation.js'
-
-// A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
-const armRetryLimits: RetryLimits = {
-  maxAttempts: 3,
-  maxElapsedMs: 20_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 8_000,
-  maxTotalMs: 60_000
-}
 
 export async function run(): Promise<void> {
   // Listening from the very start: whatever stage a cancelled run reaches, it stops there at once and leaves no job.
@@ -44,20 +33,9 @@ export async function run(): Promise<void> {
       await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(request)}\n`)
       return
     }
-    if (core.isDebug()) sendAzureLogToDebug(core.debug)
-    core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
-    const retried = (what: string) => (reason: string, delayMs: number) =>
-      core.info(`${what} failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`)
-    const endpoint = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits, {
-      onRetry: retried('Submission')
-    })
-    // Each call has a token cache of its own: following a job asks for a new client to get a fresh token after a 401.
-    const armClient = () =>
-      createAzureClient(credential, settings.cloud.resourceManagerScope, armRetryLimits, {
-        onRetry: retried('A request to Azure Resource Manager')
-      })
-    const arm = armClient()
-    started = { settings, clients: { endpoint, arm } }
+    const clients = signIn(settings, credential)
+    const { arm } = clients
+    started = { settings, clients }
     const { workspace } = settings
     if (workspace && settings.job.inputs.some(i => i.kind === 'data' && isDataAssetShortName(i.uri))) {
       const job = await core.group('Look up data assets', () =>
@@ -76,7 +54,7 @@ export async function run(): Promise<void> {
     if (settings.results?.chosen) core.info(`The job will write its results to ${settings.results.output.uri}`)
     const job = await core.group('Submit the batch scoring job', async () => {
       // What post needs to find the job is saved before the request can create it.
-      const submitting = submitJob(endpoint, settings, provenance, core, {
+      const submitting = submitJob(clients.endpoint, settings, provenance, core, {
         signal: cancelled,
         onSending: submission => state.saveSubmissionInFlight(submission)
       })
@@ -101,13 +79,9 @@ export async function run(): Promise<void> {
     }
     const followed = settings
     const result = await core.group('Wait for the job to finish', () =>
-      followJob(job, submittedAt, followed, armClient, cancelled, core)
+      followJob(job, submittedAt, followed, clients.newArm, cancelled, core)
     )
-    await reportOutcome(result, job, settings, {
-      credential,
-      arm,
-      anonymous: createAzureClient(undefined, '', armRetryLimits)
-    })
+    await reportOutcome(result, job, settings, clients)
   } catch (error) {
     if (cancelled.aborted && started) await endCancelledRun(started.settings, started.clients)
     else core.setFailed(error instanceof Error ? error.message : String(error))

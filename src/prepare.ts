@@ -1,9 +1,12 @@
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
+import { sendAzureLogToDebug } from './azure/azure-debug-log.js'
 import { readSettings, type Settings } from './settings.js'
+import { azureClients, type AzureClients } from './sign-in/azure-clients.js'
 import { createCredential } from './sign-in/credential.js'
 import { requestGitHubIdToken } from './sign-in/github-id-token.js'
 import { secretParts } from './sign-in/secret-parts.js'
+import { describeSignIn } from './sign-in/sign-in.js'
 
 /** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
 export function prepare(): { settings: Settings; credential: TokenCredential } {
@@ -19,6 +22,13 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
     mask: secret => core.setSecret(secret)
   })
   return { settings, credential }
+}
+
+/** main's sign-in: from here on requests go out, through these clients; the first of them asks for a token. */
+export function signIn(settings: Settings, credential: TokenCredential): AzureClients {
+  if (core.isDebug()) sendAzureLogToDebug(core.debug)
+  core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
+  return azureClients(credential, settings.cloud, message => core.info(message))
 }
 
 // Masked before anything else runs, so that no later line, debug ones included, can show them.

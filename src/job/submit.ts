@@ -1,7 +1,6 @@
 import { isRestError } from '@azure/core-rest-pipeline'
 import { randomUUID } from 'node:crypto'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import type { RetryLimits } from '../azure/retry.js'
 import { describeAnswer } from '../azure/service-errors.js'
 import type { Settings } from '../settings.js'
 import { SignInError } from '../sign-in/credential.js'
@@ -10,14 +9,6 @@ import { explainEndpointFailure } from './endpoint-errors.js'
 import { buildSubmission, type JobSubmission } from './job-request.js'
 import { parseSubmittedJob, type SubmittedJob } from './submitted-job.js'
 
-/** Retries of one submission stay within about a minute; each attempt gets its own timeout; all of it two minutes. */
-export const submitRetryLimits: RetryLimits = {
-  maxAttempts: 5,
-  maxElapsedMs: 60_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 16_000,
-  maxTotalMs: 120_000
-}
 const submitTimeoutMs = 30_000
 
 export class EndpointError extends Error {
