@@ -1,4 +1,4 @@
-import { explainEndpointFailure } from '../src/azure/service-errors.js'
+import { explainEndpointFailure } from '../src/job/endpoint-errors.js'
 import { parseSubmittedJob } from '../src/job/submitted-job.js'
 import { explainSignInFailure } from '../src/sign-in/sign-in-errors.js'
 
@@ -79,7 +79,8 @@ describe('a submission answer', () => {
     ['an id of another job', answer('batchjob-1', `${ws}/jobs/batchjob-2`)],
     ['an id that is a URL', answer('batchjob-1', `https://evil.example${ws}/jobs/batchjob-1`)],
     ['an id with a line break', answer('batchjob-1', `${ws}/jobs/batchjob-1\n::error::forged`)],
-    ['an id with a dot segment', answer('batchjob-1', `${ws}/../../jobs/batchjob-1`)]
+    ['an id with a dot segment', answer('batchjob-1', `${ws}/../../jobs/batchjob-1`)],
+    ['an id with a query in a name', answer('batchjob-1', `${ws.replace('rg-scoring', 'rg?x=1')}/jobs/batchjob-1`)]
   ])('refuses %s', (_, body) => {
     let message = ''
     try {

@@ -160,6 +160,16 @@ describe('readSettings', () => {
     expect(second).not.toBe(first)
   })
 
+  it("names the default folders after the runner's variables it is given, and after no others", () => {
+    const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
+    const inputs: Record<string, string> = { ...valid, 'input-uri': '', 'input-path': 'd', workspace }
+    const env = { GITHUB_REPOSITORY: 'contoso/heart', GITHUB_RUN_ID: '7', GITHUB_RUN_ATTEMPT: '2' }
+    const given = readSettings(name => inputs[name] ?? '', { ...testRunner(), env })
+    expect(given.upload?.prefix).toMatch(/^github\/contoso\/heart\/7-2-[0-9a-f]{8}$/)
+    const none = readSettings(name => inputs[name] ?? '', testRunner())
+    expect(none.upload?.prefix).toMatch(/^github\/local\/0-1-[0-9a-f]{8}$/)
+  })
+
   it('reads the upload settings of input-path', () => {
     const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
     const settings = settingsFrom({ 'input-uri': '', 'input-path': 'data/incoming', workspace, 'changed-only': 'true' })
@@ -170,7 +180,7 @@ describe('readSettings', () => {
       datastore: 'workspaceblobstore',
       prefix: expect.stringMatching(/^github\//),
       prefixGiven: false,
-      githubToken: ''
+      githubToken: undefined
     })
     expect(
       settingsFrom({ 'input-uri': '', 'input-path': 'd', workspace, 'upload-prefix': '/batches/7/' }).upload?.prefix

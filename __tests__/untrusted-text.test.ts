@@ -1,4 +1,4 @@
-import { codeBlock, logSafe, markdownSafe, tableCode, trustedLink } from '../src/untrusted-text.js'
+import { codeBlock, excerpt, logSafe, markdownSafe, tableCode, trustedLink } from '../src/untrusted-text.js'
 
 // What the runner would take as a command on a line of the log: `::name` at its start (after blanks) or `##[` anywhere.
 function runnerCommandIn(line: string): boolean {
@@ -29,6 +29,18 @@ describe('logSafe', () => {
 
   it('cuts long text', () => {
     expect(logSafe('x'.repeat(50), 10)).toBe(`${'x'.repeat(10)}…`)
+  })
+})
+
+describe('excerpt', () => {
+  it('puts service text on one line, cut, with nothing the runner takes as a command', () => {
+    expect(excerpt('  HTTP 502\r\n  Bad   Gateway\n')).toBe('HTTP 502 Bad Gateway')
+    expect(excerpt('x'.repeat(50), 10)).toBe(`${'x'.repeat(10)}…`)
+    expect(runnerCommandIn(excerpt('::error::forged'))).toBe(false)
+  })
+
+  it('says when there was nothing to show', () => {
+    expect(excerpt(' \n ')).toBe('(empty body)')
   })
 })
 

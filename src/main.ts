@@ -1,32 +1,18 @@
 import * as core from '@actions/core'
-import type { TokenCredential } from '@azure/identity'
-import { sendAzureLogToDebug } from './azure/azure-debug-log.js'
-import { createAzureClient, type SendAzureRequest } from './azure/azure-pipeline.js'
-import type { RetryLimits } from './azure/retry.js'
+import { dryRun } from './dry-run.js'
 import { followJob } from './follow/follow.js'
-import { cancelLeftoverJob, type AzureClients } from './follow/leftover-job.js'
+import { cancelLeftoverJob } from './follow/leftover-job.js'
 import * as state from './follow/state.js'
-import { untilAborted, watchWorkflowCancellation } from './follow/workflow-cancellation.js'
-import { resolveDataAssets } from './job/data-assets.js'
-import { isDataAssetShortName } from './job/data-uri.js'
-import { describeDryRun } from './job/dry-run.js'
-import { provenanceTags, runContextFrom } from './job/provenance.js'
-import { submitJob, submitRetryLimits } from './job/submit.js'
+import { lookUpDataAssets } from './job/data-assets.js'
+import { submitStep } from './job/submit.js'
+import { prepare, signIn } from './prepare.js'
 import { reportOutcome } from './results/outcome.js'
 import type { Settings } from './settings.js'
-import { prepare } from './sign-in/prepare.js'
-import { describeSignIn } from './sign-in/sign-in.js'
+import type { AzureClients } from './sign-in/azure-clients.js'
 import { summaryMarkdown, writeSummary } from './summary.js'
-import { codeBlock, logSafe } from './untrusted-text.js'
-
-// A status read that keeps failing is retried at the next poll, so each ARM request gets only a short budget.
-const armRetryLimits: RetryLimits = {
-  maxAttempts: 3,
-  maxElapsedMs: 20_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 8_000,
-  maxTotalMs: 60_000
-}
+import { logSafe } from './untrusted-text.js'
+import { uploadStep } from './upload/upload-step.js'
+import { untilAborted, watchWorkflowCancellation } from './workflow-cancellation.js'
 
 export async function run(): Promise<void> {
   // Listening from the very start: whatever stage a cancelled run reaches, it stops there at once and leaves no job.
@@ -35,64 +21,23 @@ export async function run(): Promise<void> {
   let started: { settings: Settings; clients: AzureClients } | undefined
   try {
     const prepared = prepare()
-    const { credential } = prepared
     let { settings } = prepared
-    const provenance = provenanceTags(runContextFrom(process.env))
-    if (settings.dryRun) {
-      const request = describeDryRun(settings, provenance, await filesToUpload(settings))
-      for (const line of request.split('\n')) core.info(logSafe(line))
-      await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(request)}\n`)
-      return
-    }
-    if (core.isDebug()) sendAzureLogToDebug(core.debug)
-    core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
-    const retried = (what: string) => (reason: string, delayMs: number) =>
-      core.info(`${what} failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`)
-    const endpoint = createAzureClient(credential, settings.cloud.mlScope, submitRetryLimits, retried('Submission'))
-    // Each call has a token cache of its own: following a job asks for a new client to get a fresh token after a 401.
-    const armClient = () =>
-      createAzureClient(
-        credential,
-        settings.cloud.resourceManagerScope,
-        armRetryLimits,
-        retried('A request to Azure Resource Manager')
-      )
-    const arm = armClient()
-    started = { settings, clients: { endpoint, arm } }
-    const { workspace } = settings
-    if (workspace && settings.job.inputs.some(i => i.kind === 'data' && isDataAssetShortName(i.uri))) {
-      const job = await core.group('Look up data assets', () =>
-        untilAborted(
-          resolveDataAssets(settings.job, workspace, settings.resourceManager, arm, message => core.info(message)),
-          cancelled
-        )
-      )
-      settings = { ...settings, job }
-    }
+    if (settings.dryRun) return await dryRun(settings)
+    const clients = signIn(settings, prepared.credential)
+    started = { settings, clients }
+    settings = await lookUpDataAssets(settings, clients.arm, cancelled)
     if (settings.upload) {
-      const uploaded = await untilAborted(uploadStep(settings, credential, arm), cancelled)
+      const uploaded = await untilAborted(uploadStep(settings, clients), cancelled)
       if (!uploaded) return
       settings = uploaded
     }
-    if (settings.results?.chosen) core.info(`The job will write its results to ${settings.results.output.uri}`)
-    const job = await core.group('Submit the batch scoring job', async () => {
+    const job = await submitStep(clients.endpoint, settings, {
+      signal: cancelled,
       // What post needs to find the job is saved before the request can create it.
-      const submitting = submitJob(endpoint, settings, provenance, core, {
-        signal: cancelled,
-        onSending: submission => state.saveSubmissionInFlight(submission)
-      })
-      const submitted = await untilAborted(submitting, cancelled)
-      state.saveSubmittedJob(submitted.name, submitted.id)
-      const studio = submitted.studioUrl ? `: ${submitted.studioUrl}` : ''
-      core.info(logSafe(`Job ${submitted.name} is ${submitted.status}${studio}`))
-      return submitted
+      onSending: submission => state.saveSubmissionInFlight(submission),
+      onSubmitted: submitted => state.saveSubmittedJob(submitted.name, submitted.id)
     })
     const submittedAt = Date.now()
-    core.setOutput('job-id', job.name)
-    core.setOutput('status', job.status)
-    core.setOutput('studio-url', job.studioUrl ?? '')
-    core.setOutput('job-resource-id', job.id)
-    if (settings.job.output) core.setOutput('output-uri', settings.job.output.uri)
     await writeSummary(summaryMarkdown(job, settings))
     cancelled.throwIfAborted()
     if (!settings.follow.wait) {
@@ -100,15 +45,10 @@ export async function run(): Promise<void> {
       state.saveFollowEnded()
       return
     }
-    const followed = settings
     const result = await core.group('Wait for the job to finish', () =>
-      followJob(job, submittedAt, followed, armClient, cancelled, core)
+      followJob(job, submittedAt, settings, clients.newArm, cancelled, core)
     )
-    await reportOutcome(result, job, settings, {
-      credential,
-      arm,
-      anonymous: createAzureClient(undefined, '', armRetryLimits)
-    })
+    await reportOutcome(result, job, settings, clients)
   } catch (error) {
     if (cancelled.aborted && started) await endCancelledRun(started.settings, started.clients)
     else core.setFailed(error instanceof Error ? error.message : String(error))
@@ -131,37 +71,4 @@ async function endCancelledRun(settings: Settings, clients: AzureClients): Promi
       `The workflow run was cancelled; cancelling the Azure job failed (${reason}). The post step tries again.`
     )
   }
-}
-
-/** What input-path matches, found as the upload would find them: a dry run fails where the upload would. */
-async function filesToUpload(settings: Settings) {
-  if (!settings.upload) return []
-  const { findInputFiles, workspaceFolder } = await import('./upload/local-files.js')
-  return findInputFiles(settings.upload.inputPath, workspaceFolder(), settings.upload.prefix)
-}
-
-/** input-path: the files go up to the datastore and become the job's input; undefined when nothing changed. */
-async function uploadStep(settings: Settings, credential: TokenCredential, arm: SendAzureRequest) {
-  const { upload, workspace } = settings
-  if (!upload || !workspace) return settings
-  // Loaded only for input-path: the upload path brings the storage SDK and the GitHub API client.
-  const { uploadInput } = await import('./upload/upload-input.js')
-  const outcome = await core.group('Upload the input files', () =>
-    uploadInput({ ...settings, upload, workspace }, credential, arm, {
-      info: message => core.info(message),
-      mask: secret => core.setSecret(secret)
-    })
-  )
-  if (outcome.kind === 'skipped') {
-    core.info(`Nothing to score: ${outcome.reason}. No job was submitted.`)
-    core.setOutput('status', 'Skipped')
-    core.setOutput('uploaded-files', 0)
-    core.setOutput('uploaded-bytes', 0)
-    await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${outcome.reason}.\n`)
-    return undefined
-  }
-  core.setOutput('uploaded-files', outcome.files)
-  core.setOutput('uploaded-bytes', outcome.bytes)
-  core.setOutput('input-uri', outcome.inputUri)
-  return { ...settings, job: { ...settings.job, inputs: [outcome.input] } }
 }

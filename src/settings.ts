@@ -4,9 +4,10 @@ import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
 import { isDataAssetShortName } from './job/data-uri.js'
 import { readJobDefinition, type InputAccess, type JobDefinition } from './job/job-definition.js'
-import { readResults, type ResultsSettings } from './results/results-settings.js'
+import { readResults, type ResultsSettings } from './results/download/results-settings.js'
 import { clouds, cloudNames, type Cloud } from './sign-in/clouds.js'
 import { resolveSignIn, type SignIn } from './sign-in/sign-in.js'
+import { parseWorkspaceId } from './workspace-id.js'
 
 /** Whether and how to follow the job after submitting it. */
 export interface FollowSettings {
@@ -28,7 +29,8 @@ export interface UploadSettings {
   prefix: string
   /** upload-prefix was given: the folder may hold an earlier run's files, which the job would score too. */
   prefixGiven: boolean
-  githubToken: string
+  /** To ask GitHub's compare API which files changed. */
+  githubToken: string | undefined
 }
 
 /** Everything the action needs, validated: nothing here has touched the network. */
@@ -59,6 +61,11 @@ export type InputReader = (name: string) => string
 export interface RunnerEnvironment {
   /** ACTIONS_ID_TOKEN_REQUEST_URL is set: the job has `permissions: id-token: write`. */
   oidcAvailable: boolean
+  /**
+   * The runner's variables that default folders are named after (GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_WORKSPACE
+   * and the like). Left out, none is set: a run outside a workflow.
+   */
+  env?: Record<string, string | undefined>
   warn(message: string): void
   /** A one-line note for the workflow author: something the action adjusted that works, but could be written better. */
   notice(message: string): void
@@ -88,6 +95,7 @@ export function collectingInputAccess(read: InputReader): InputAccess & { proble
  */
 export function readSettings(read: InputReader, runner: RunnerEnvironment): Settings {
   const { get, check, problems } = collectingInputAccess(read)
+  const env = runner.env ?? {}
   function required(name: string): string {
     const value = get(name)
     if (value === '') throw new InputError(`Input '${name}' is required and was not given.`)
@@ -122,7 +130,7 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     job: readJobDefinition({ get, check }),
     workspace: get('workspace') ? check(() => workspaceId(get('workspace'))) : undefined,
     dryRun: check(() => format.boolean('dry-run', get('dry-run') || 'false')),
-    upload: get('input-path') ? check(() => readUpload(get)) : undefined,
+    upload: get('input-path') ? check(() => readUpload(get, env)) : undefined,
     cloud,
     authorityHost: authorityHostInput
       ? check(() => format.httpsOrigin(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput))
@@ -150,7 +158,7 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
       output: settings.job.output,
       outputFileName: settings.job.outputFileName,
       upload: settings.upload,
-      env: process.env
+      env
     }
   )
   // The location the action chose goes into the request as OutputData, so the job writes where the download reads.
@@ -176,35 +184,28 @@ const waitTimeoutLimits = { minMs: 1_000, maxMs: 5 * 24 * 3_600_000 }
 // leaves a finished job unnoticed for most of that hour.
 const pollIntervalLimits = { minMs: 1_000, maxMs: 3_600_000 }
 
-function readUpload(get: (name: string) => string): UploadSettings {
+function readUpload(get: (name: string) => string, env: Record<string, string | undefined>): UploadSettings {
   return {
     inputPath: get('input-path'),
     inputName: get('input-name') || 'input_data',
     changedOnly: format.boolean('changed-only', get('changed-only') || 'false'),
     datastore: format.datastoreName(get('datastore') || 'workspaceblobstore'),
-    prefix: format.uploadPrefix(get('upload-prefix') || defaultPrefix()),
+    prefix: format.uploadPrefix(get('upload-prefix') || defaultPrefix(env)),
     prefixGiven: get('upload-prefix') !== '',
-    githubToken: get('github-token')
+    githubToken: get('github-token') || undefined
   }
 }
 
 // Unique per step execution: neither a re-run nor another step or matrix leg of the same run attempt (which share
 // run id and attempt) mixes its files with these. The run id and attempt stay, to find the folder from a run.
-function defaultPrefix(): string {
-  const env = process.env
+function defaultPrefix(env: Record<string, string | undefined>): string {
   const run = `${env['GITHUB_RUN_ID'] ?? '0'}-${env['GITHUB_RUN_ATTEMPT'] ?? '1'}`
   return `github/${env['GITHUB_REPOSITORY'] ?? 'local'}/${run}-${randomUUID().slice(0, 8)}`
 }
 
 function workspaceId(value: string): string {
   const id = value.replace(/\/+$/, '')
-  if (
-    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+$/i.test(
-      id
-    )
-  ) {
-    return id
-  }
+  if (parseWorkspaceId(id)?.below === '') return id
   throw new InputError(
     "Input 'workspace' must be the workspace's ARM id: " +
       `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>, got '${value}'.`

@@ -14,6 +14,13 @@ export function logSafe(text: string, max = 1000): string {
     .replace(/^(\s*):/, '$1\\x3a')
 }
 
+/** Service text for a message: one line, cut at `max`, with nothing the runner could take as a command. */
+export function excerpt(text: string, max = 500): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  if (oneLine === '') return '(empty body)'
+  return logSafe(oneLine, max)
+}
+
 /**
  * Text for a markdown table cell or paragraph: HTML is shown, not rendered, and markdown's own characters (links,
  * images, emphasis, code spans, table pipes) are escaped; newlines become spaces.

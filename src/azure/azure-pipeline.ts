@@ -46,18 +46,26 @@ export interface AzureResponse {
 
 export type SendAzureRequest = (request: AzureRequest) => Promise<AzureResponse>
 
+export interface ClientOptions {
+  /** Told before each retry: why, and how long until it. */
+  onRetry?(reason: string, delayMs: number): void
+  /** How much of an answer is read; answerCapBytes unless said. */
+  answerCapBytes?: number
+}
+
 /**
  * One authenticated HTTP client per Azure plane, built on the Azure SDK's pipeline: it brings proxy support
  * (HTTPS_PROXY/NO_PROXY on self-hosted runners), keep-alive, the user agent and token caching/refresh; the default
  * retry policy is replaced by one with this action's budget. Each request, its token included, ends within
- * `limits.maxTotalMs`: a token refresh that hangs cannot hold a status read or a cancel for longer.
+ * `limits.maxTotalMs`: a token refresh that hangs cannot hold a status read or a cancel for longer. GitHub's API is
+ * asked through one too, without a credential.
  */
 export function createAzureClient(
   /** undefined: requests go without an Authorization header (pre-signed URLs such as run logs). */
   credential: TokenCredential | undefined,
   scope: string,
   limits: RetryLimits,
-  onRetry?: (reason: string, delayMs: number) => void
+  options: ClientOptions = {}
 ): SendAzureRequest {
   const pipeline = createPipelineFromOptions({
     userAgentOptions: { userAgentPrefix: userAgent },
@@ -65,9 +73,8 @@ export function createAzureClient(
     loggingOptions: { additionalAllowedHeaderNames: loggedHeaders }
   })
   pipeline.removePolicy({ name: 'defaultRetryPolicy' })
-  pipeline.addPolicy(retryPolicy([transientRetryStrategy(limits, onRetry)], { maxRetries: limits.maxAttempts - 1 }), {
-    phase: 'Retry'
-  })
+  const retry = retryPolicy([transientRetryStrategy(limits, options.onRetry)], { maxRetries: limits.maxAttempts - 1 })
+  pipeline.addPolicy(retry, { phase: 'Retry' })
   pipeline.addPolicy(timeoutAsNetworkErrorPolicy(), { afterPhase: 'Retry' })
   const attempts = new WeakMap<PipelineRequest, number>()
   pipeline.addPolicy(
@@ -92,7 +99,7 @@ export function createAzureClient(
     },
     { afterPhase: 'Sign' }
   )
-  const httpClient = cappedHttpClient()
+  const httpClient = cappedHttpClient(undefined, options.answerCapBytes)
 
   return async request => {
     const total = AbortSignal.timeout(limits.maxTotalMs)

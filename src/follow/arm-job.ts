@@ -1,19 +1,17 @@
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { describeAnswer } from '../azure/service-errors.js'
-import { excerpt } from '../job/submitted-job.js'
+import { excerpt } from '../untrusted-text.js'
+import { parseWorkspaceId } from '../workspace-id.js'
 
 // The job as Azure Resource Manager knows it: read its status, cancel it.
 export const jobsApiVersion = '2025-12-01'
-
-const workspaceOfJob =
-  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)\//i
 
 /**
  * The job's ARM URL. The endpoint answers with the job's id under its batch deployment; ARM serves the same job
  * under the workspace: `.../workspaces/{ws}/jobs/{name}`.
  */
 export function armJobUrl(resourceManager: string, jobResourceId: string, jobName: string): string {
-  const workspace = workspaceOfJob.exec(jobResourceId)?.[1]
+  const workspace = parseWorkspaceId(jobResourceId)?.workspace
   if (!workspace) throw new Error(`Cannot follow the job: its id '${jobResourceId}' names no Azure ML workspace.`)
   return `${resourceManager}${workspace}/jobs/${encodeURIComponent(jobName)}`
 }

@@ -4,10 +4,10 @@ import { formatDuration } from '../duration.js'
 import type { SubmittedJob } from '../job/submitted-job.js'
 import type { Settings } from '../settings.js'
 import { logSafe, trustedLink } from '../untrusted-text.js'
+import { untilAborted } from '../workflow-cancellation.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
 import { pollJob, StatusUnreadableError, type PollClock, type PollOutcome } from './poll-job.js'
 import * as state from './state.js'
-import { untilAborted } from './workflow-cancellation.js'
 
 export interface FollowLog {
   info(message: string): void

@@ -1,15 +1,10 @@
-import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { replaySubmission } from '../job/submit.js'
 import type { Settings } from '../settings.js'
+import type { AzureClients } from '../sign-in/azure-clients.js'
 import { logSafe } from '../untrusted-text.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
 import { classifyStatus } from './job-status.js'
 import { readLeftoverJob, saveCancelStage, saveFollowEnded, saveSubmittedJob } from './state.js'
-
-export interface AzureClients {
-  endpoint: SendAzureRequest
-  arm: SendAzureRequest
-}
 
 /**
  * After the workflow run was cancelled, makes sure no job it started outlives it, from the state main saved. Main
@@ -23,7 +18,11 @@ export interface AzureClients {
  *
  * Returns what was done, for the log, as the end of a sentence.
  */
-export async function cancelLeftoverJob(settings: Settings, clients: AzureClients, signal?: AbortSignal) {
+export async function cancelLeftoverJob(
+  settings: Settings,
+  clients: Pick<AzureClients, 'endpoint' | 'arm'>,
+  signal?: AbortSignal
+) {
   const left = readLeftoverJob()
   if (!left) return 'nothing was submitted.'
   if (left.ended || left.cancel === 'sent') return 'nothing is left to cancel.'

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { createAzureClient } from '../azure/azure-pipeline.js'
-import { prepare } from '../sign-in/prepare.js'
+import { prepare } from '../prepare.js'
 import { logSafe } from '../untrusted-text.js'
 import { cancelLeftoverJob } from './leftover-job.js'
 import { readLeftoverJob } from './state.js'

@@ -1,10 +1,30 @@
+import * as core from '@actions/core'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { armRefusal } from '../azure/service-errors.js'
+import type { Settings } from '../settings.js'
 import { logSafe } from '../untrusted-text.js'
+import { untilAborted } from '../workflow-cancellation.js'
 import { isDataAssetShortName } from './data-uri.js'
 import type { DataType, JobDefinition, JobInput } from './job-definition.js'
 
 const dataApiVersion = '2025-12-01'
+
+/** The inputs with their data asset short names looked up in the workspace; the settings as they are without any. */
+export async function lookUpDataAssets(
+  settings: Settings,
+  arm: SendAzureRequest,
+  cancelled: AbortSignal
+): Promise<Settings> {
+  const { workspace } = settings
+  if (!workspace || !settings.job.inputs.some(i => i.kind === 'data' && isDataAssetShortName(i.uri))) return settings
+  const job = await core.group('Look up data assets', () =>
+    untilAborted(
+      resolveDataAssets(settings.job, workspace, settings.resourceManager, arm, message => core.info(message)),
+      cancelled
+    )
+  )
+  return { ...settings, job }
+}
 
 /**
  * Replaces data asset short names (azureml:<name>:<version>, azureml:<name>@latest) with the asset version's ARM id,

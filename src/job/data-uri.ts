@@ -1,11 +1,12 @@
 import { InputError, refuseCredentials } from '../input-formats.js'
+import { parseWorkspaceId } from '../workspace-id.js'
 
 // The forms of data location a batch endpoint accepts (Azure ML docs, "how-to-access-data-batch-endpoints-jobs").
 const datastorePath = /^azureml:\/\/datastores\/[^/]+\/paths\/.+$/i
 const workspaceDatastorePath =
   /^azureml:\/\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/workspaces\/[^/]+\/datastores\/[^/]+\/paths\/.+$/i
-const dataAssetId =
-  /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.machinelearningservices\/workspaces\/[^/]+\/data\/[^/]+\/versions\/[^/]+$/i
+// In a workspace's id, a data asset version's: .../workspaces/<ws>/data/<name>/versions/<version>.
+const dataAssetVersion = /^\/data\/[^/]+\/versions\/[^/]+$/i
 const dataAssetShortName = /^azureml:[^/:@]+(?::[^/:@]+|@latest)$/i
 
 const acceptedForms = [
@@ -32,7 +33,7 @@ export function isDataAssetShortName(value: string): boolean {
 export function dataUri(input: string, value: string): string {
   if (value === '') throw new InputError(`Input '${input}' is empty: give ${describeForms()}.`)
   refuseCredentials(input, value)
-  if (isDatastorePath(value) || dataAssetId.test(value) || isDataAssetShortName(value)) return value
+  if (isDatastorePath(value) || isDataAssetId(value) || isDataAssetShortName(value)) return value
   if (/^https:\/\//i.test(value)) {
     try {
       new URL(value)
@@ -58,6 +59,10 @@ export function dataUri(input: string, value: string): string {
   throw new InputError(
     `Input '${input}' is not a data location the endpoint accepts ('${value}'): give ${describeForms()}.`
   )
+}
+
+function isDataAssetId(value: string): boolean {
+  return dataAssetVersion.test(parseWorkspaceId(value)?.below ?? '')
 }
 
 function describeForms(): string {

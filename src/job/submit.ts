@@ -1,22 +1,17 @@
+import * as core from '@actions/core'
 import { isRestError } from '@azure/core-rest-pipeline'
 import { randomUUID } from 'node:crypto'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import type { RetryLimits } from '../azure/retry.js'
-import { describeAnswer, explainEndpointFailure } from '../azure/service-errors.js'
+import { describeAnswer } from '../azure/service-errors.js'
 import type { Settings } from '../settings.js'
 import { SignInError } from '../sign-in/credential.js'
 import { logSafe, trustedLink } from '../untrusted-text.js'
+import { untilAborted } from '../workflow-cancellation.js'
+import { explainEndpointFailure } from './endpoint-errors.js'
 import { buildSubmission, type JobSubmission } from './job-request.js'
+import { provenanceTags, runContextFrom } from './provenance.js'
 import { parseSubmittedJob, type SubmittedJob } from './submitted-job.js'
 
-/** Retries of one submission stay within about a minute; each attempt gets its own timeout; all of it two minutes. */
-export const submitRetryLimits: RetryLimits = {
-  maxAttempts: 5,
-  maxElapsedMs: 60_000,
-  baseDelayMs: 1_000,
-  maxDelayMs: 16_000,
-  maxTotalMs: 120_000
-}
 const submitTimeoutMs = 30_000
 
 export class EndpointError extends Error {
@@ -33,6 +28,38 @@ export interface SubmitControl {
   signal?: AbortSignal
   /** The request, as it first goes on the wire (its token in hand): from then on a job may exist. */
   onSending?(submission: JobSubmission): void
+}
+
+export interface SubmitStepControl extends SubmitControl {
+  signal: AbortSignal
+  /** The job, as soon as the endpoint named it. */
+  onSubmitted(job: SubmittedJob): void
+}
+
+/**
+ * The submission as the workflow sees it: a log group, the job in the log, and its outputs. `control` hears when the
+ * request goes out and when the job is known: what the post step needs to find it.
+ */
+export async function submitStep(
+  endpoint: SendAzureRequest,
+  settings: Settings,
+  control: SubmitStepControl
+): Promise<SubmittedJob> {
+  if (settings.results?.chosen) core.info(`The job will write its results to ${settings.results.output.uri}`)
+  const job = await core.group('Submit the batch scoring job', async () => {
+    const provenance = provenanceTags(runContextFrom(process.env))
+    const submitted = await untilAborted(submitJob(endpoint, settings, provenance, core, control), control.signal)
+    control.onSubmitted(submitted)
+    const studio = submitted.studioUrl ? `: ${submitted.studioUrl}` : ''
+    core.info(logSafe(`Job ${submitted.name} is ${submitted.status}${studio}`))
+    return submitted
+  })
+  core.setOutput('job-id', job.name)
+  core.setOutput('status', job.status)
+  core.setOutput('studio-url', job.studioUrl ?? '')
+  core.setOutput('job-resource-id', job.id)
+  if (settings.job.output) core.setOutput('output-uri', settings.job.output.uri)
+  return job
 }
 
 export async function submitJob(

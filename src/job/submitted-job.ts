@@ -1,11 +1,11 @@
-import { logSafe } from '../untrusted-text.js'
+import { excerpt, logSafe } from '../untrusted-text.js'
+import { parseWorkspaceId } from '../workspace-id.js'
 
 // The name is put into Resource Manager paths (status reads, the cancel) and the id is where the workspace is read
 // from, so an answer is used only when both have the shape the service gives them: a name as ARM names Azure ML
-// resources, and an id inside a workspace that ends in that name.
+// resources, and an id inside a workspace that ends in that name, each of its parts in the characters ARM gives it.
 const jobName = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/
-const workspaceJobId =
-  /^\/subscriptions\/[\w-]+\/resourceGroups\/[\w.()-]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[\w-]+\/(?:[\w-]+\/)*jobs\/([\w-]+)$/i
+const jobBelowWorkspace = /^\/(?:[\w-]+\/)*jobs\/([\w-]+)$/i
 
 /** What the endpoint answers when it accepted a job, reduced to what later steps use. */
 export interface SubmittedJob {
@@ -40,7 +40,7 @@ export function parseSubmittedJob(bodyText: string, deploymentHeader: string | u
         "a job name has letters, digits, - and _. Check that endpoint-uri is the batch endpoint's scoring URI."
     )
   }
-  const idName = workspaceJobId.exec(job.id)?.[1]
+  const idName = jobNameInId(job.id)
   if (idName?.toLowerCase() !== job.name.toLowerCase()) {
     throw new Error(
       `The endpoint accepted the request but answered with a job id that does not name job ${job.name} in a ` +
@@ -57,9 +57,13 @@ export function parseSubmittedJob(bodyText: string, deploymentHeader: string | u
   }
 }
 
-/** Service text for a message: one line, cut at `max`, with nothing the runner could take as a command. */
-export function excerpt(text: string, max = 500): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim()
-  if (oneLine === '') return '(empty body)'
-  return logSafe(oneLine, max)
+/** The name a job's id ends in, when it is an id in a workspace and each of its parts has ARM's characters. */
+function jobNameInId(id: string): string | undefined {
+  const ids = parseWorkspaceId(id)
+  const armShaped =
+    ids !== undefined &&
+    /^[\w-]+$/.test(ids.subscription) &&
+    /^[\w.()-]+$/.test(ids.resourceGroup) &&
+    /^[\w-]+$/.test(ids.name)
+  return armShaped ? jobBelowWorkspace.exec(ids.below)?.[1] : undefined
 }

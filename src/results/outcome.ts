@@ -1,13 +1,13 @@
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import { reportFollowResult } from '../follow/follow-report.js'
 import type { FollowResult } from '../follow/follow.js'
 import type { SubmittedJob } from '../job/submitted-job.js'
 import type { Settings } from '../settings.js'
 import { summaryMarkdown, writeSummary } from '../summary.js'
 import { logSafe } from '../untrusted-text.js'
-import { explainFailure } from './explain-failure.js'
+import { explainFailure } from './diagnosis/explain-failure.js'
+import { reportFollowResult } from './follow-report.js'
 
 export interface OutcomeClients {
   credential: TokenCredential
@@ -83,7 +83,7 @@ async function resultsStep(
   { arm, credential }: OutcomeClients
 ): Promise<string> {
   // Loaded only for download-path: it brings the storage SDK.
-  const { fetchResults } = await import('./fetch-results.js')
+  const { fetchResults } = await import('./download/fetch-results.js')
   const fetched = await core.group('Download the results', () =>
     fetchResults(
       results,

@@ -9,7 +9,7 @@ import {
 } from '@azure/identity'
 import { readClientCertificate } from './certificate-pem.js'
 import { explainSignInFailure } from './sign-in-errors.js'
-import type { Settings } from '../settings.js'
+import type { SignIn } from './sign-in.js'
 import { diagnoseTenant } from './tenant-diagnosis.js'
 import { tokenDeadlineMs, tokenHttpClient, TokenTimeoutError, withTokenDeadline } from './token-deadline.js'
 import { tokenServiceOf, tokenServiceOfSignIn } from './token-services.js'
@@ -17,6 +17,14 @@ import { tokenServiceOf, tokenServiceOfSignIn } from './token-services.js'
 /** Thrown when no token could be had: the message already says what to fix. */
 export class SignInError extends Error {
   override name = 'SignInError'
+}
+
+/** The part of the settings that says who signs in, and where. */
+export interface SignInSettings {
+  signIn: SignIn
+  authorityHost: string
+  /** A host other than the cloud's own: MSAL cannot validate it through instance discovery. */
+  customAuthorityHost: boolean
 }
 
 export interface CredentialDeps {
@@ -34,7 +42,7 @@ const azProcessTimeoutMs = tokenDeadlineMs + 2_000
  * before anything can print it, a token that does not come within the deadline ends the wait, and a failure to get
  * one is explained.
  */
-export function createCredential(settings: Settings, deps: CredentialDeps): TokenCredential {
+export function createCredential(settings: SignInSettings, deps: CredentialDeps): TokenCredential {
   const { signIn } = settings
   const options = {
     authorityHost: settings.authorityHost,

@@ -1,6 +1,6 @@
 import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest } from '@azure/core-rest-pipeline'
 import { userAgent } from '../azure/azure-pipeline.js'
-import { excerpt } from '../job/submitted-job.js'
+import { excerpt } from '../untrusted-text.js'
 import { tokenHttpClient } from './token-deadline.js'
 import { githubIdTokenService } from './token-services.js'
 

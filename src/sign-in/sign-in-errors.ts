@@ -1,5 +1,4 @@
-import { excerpt } from '../job/submitted-job.js'
-import { logSafe } from '../untrusted-text.js'
+import { excerpt, logSafe } from '../untrusted-text.js'
 import { describeSignIn, type SignIn } from './sign-in.js'
 
 // Turns what Microsoft Entra ID, the Azure CLI or a managed identity endpoint answered into what to fix.

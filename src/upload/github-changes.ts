@@ -1,4 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises'
+import type { HttpMethods } from '@azure/core-rest-pipeline'
+import { createAzureClient, type SendAzureRequest } from '../azure/azure-pipeline.js'
+import type { RetryLimits } from '../azure/retry.js'
 import { logSafe } from '../untrusted-text.js'
 import {
   changedFilesFromCompare,
@@ -10,16 +12,22 @@ import {
 } from './changed-files.js'
 import { loadUndici } from './undici-on-demand.js'
 
-// GitHub's compare API is one more service: a 502 now and then, or no answer at all. It is retried like the Azure
-// services and bounded in time, so that it neither fails a step on one bad answer nor holds it for hours.
+// GitHub's compare API is one more service: a 502 now and then, or no answer at all. Octokit asks it through the
+// action's HTTP pipeline, with the Azure services' retries (after 408, 429, 5xx and network failures), bounded in time,
+// so that it neither fails a step on one bad answer nor holds it for hours.
 
 /** GitHub lists at most this many files, without saying that it stopped. */
 const compareFileLimit = 300
 const requestTimeoutMs = 30_000
 /** The whole comparison, all pages and retries. */
 const compareBudgetMs = 40_000
-const maxAttempts = 3
-const transientStatuses = new Set([408, 429, 500, 502, 503, 504])
+const retryLimits: RetryLimits = {
+  maxAttempts: 3,
+  maxElapsedMs: compareBudgetMs,
+  baseDelayMs: 1_000,
+  maxDelayMs: 2_000,
+  maxTotalMs: compareBudgetMs
+}
 
 export interface ChangesLog {
   info(message: string): void
@@ -29,7 +37,10 @@ export interface ChangesLog {
  * The triggering event, and the repository paths its push (or pull request) added or modified: `changed` is undefined
  * when GitHub cannot tell.
  */
-export async function changedFiles(token: string, log: ChangesLog): Promise<{ event: string; changed?: Set<string> }> {
+export async function changedFiles(
+  token: string | undefined,
+  log: ChangesLog
+): Promise<{ event: string; changed?: Set<string> }> {
   // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
   // the chunk the bundle keeps it in (see undici-on-demand.ts).
   await loadUndici()
@@ -46,19 +57,26 @@ export async function changedFiles(token: string, log: ChangesLog): Promise<{ ev
   } else {
     throw new Error(`changed-only needs a push or pull_request event; this run was started by ${event}.`)
   }
-  const octokit = getOctokit(token)
+  const send = createAzureClient(undefined, '', retryLimits, {
+    onRetry: (reason, delayMs) =>
+      log.info(`GitHub's compare API failed (${reason}); trying again in ${Math.round(delayMs / 1000)} s`),
+    // A comparison holds each file's patch, and an added data file's patch is the whole file: read all of it.
+    answerCapBytes: Number.POSITIVE_INFINITY
+  })
+  // Without a token octokit itself refuses to ask, and says what it needs.
+  const octokit = getOctokit(token ?? '', { request: { fetch: fetchThrough(send) } })
   const basehead = `${compare.base}...${compare.head}`
   const deadline = AbortSignal.timeout(compareBudgetMs)
   const files: ComparedFile[] = []
   // GitHub pages a comparison; 30 pages of 100 covers its own limit of 3000 files.
   for (let page = 1; page <= 30; page++) {
-    const response = await retried(basehead, deadline, log, signal =>
+    const response = await explained(basehead, deadline, () =>
       octokit.rest.repos.compareCommitsWithBasehead({
         ...context.repo,
         basehead,
         per_page: 100,
         page,
-        request: { signal }
+        request: { signal: deadline }
       })
     )
     files.push(...(response.data.files ?? []))
@@ -73,41 +91,42 @@ export async function changedFiles(token: string, log: ChangesLog): Promise<{ ev
   return { event, changed: changedFilesFromCompare(files) }
 }
 
-async function retried<T>(
-  basehead: string,
-  deadline: AbortSignal,
-  log: ChangesLog,
-  request: (signal: AbortSignal) => Promise<T>
-): Promise<T> {
-  const outOfTime = () =>
-    new Error(
-      `GitHub's compare API (${logSafe(basehead)}) gave no answer within ${compareBudgetMs / 1000} s. ` +
-        'changed-only needs it to tell which files changed: run the job again, or set changed-only to false.'
-    )
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await request(AbortSignal.any([deadline, AbortSignal.timeout(requestTimeoutMs)]))
-    } catch (error) {
-      if (deadline.aborted) throw outOfTime()
-      const status = (error as { status?: number }).status
-      const why = status ? `HTTP ${status}` : 'no answer'
-      if (attempt >= maxAttempts || (status !== undefined && !transientStatuses.has(status))) {
-        const message = error instanceof Error ? logSafe(error.message.split('\n')[0] ?? '') : ''
-        const next =
-          status === 401 || status === 403 || status === 404
-            ? "check 'github-token' (it needs contents: read) and that the event's commits exist"
-            : 'run the job again'
-        throw new Error(
-          `GitHub's compare API (${logSafe(basehead)}) answered ${why}: ${message}. changed-only needs it to tell ` +
-            `which files changed: ${next}, or set changed-only to false.`,
-          { cause: error }
-        )
-      }
-      const delayMs = 1000 * 2 ** (attempt - 1)
-      log.info(`GitHub's compare API failed (${why}); trying again in ${delayMs / 1000} s`)
-      await sleep(delayMs, undefined, { signal: deadline }).catch(() => {
-        throw outOfTime()
-      })
+/** Octokit's fetch, sent through the pipeline. Octokit only reads the comparison here: GET requests, no body. */
+function fetchThrough(send: SendAzureRequest): typeof fetch {
+  return async (url, init) => {
+    const answer = await send({
+      method: (init?.method ?? 'GET') as HttpMethods,
+      url: String(url),
+      headers: init?.headers as Record<string, string>,
+      timeoutMs: requestTimeoutMs,
+      signal: init?.signal ?? undefined
+    })
+    return new Response(answer.bodyText || null, { status: answer.status, headers: answer.headers })
+  }
+}
+
+/** A page of the comparison; once the retries are spent, its failure says what to do about it. */
+async function explained<T>(basehead: string, deadline: AbortSignal, request: () => Promise<T>): Promise<T> {
+  try {
+    return await request()
+  } catch (error) {
+    if (deadline.aborted) {
+      throw new Error(
+        `GitHub's compare API (${logSafe(basehead)}) gave no answer within ${compareBudgetMs / 1000} s. ` +
+          'changed-only needs it to tell which files changed: run the job again, or set changed-only to false.'
+      )
     }
+    const status = (error as { status?: number }).status
+    const why = status ? `HTTP ${status}` : 'no answer'
+    const message = error instanceof Error ? logSafe(error.message.split('\n')[0] ?? '') : ''
+    const next =
+      status === 401 || status === 403 || status === 404
+        ? "check 'github-token' (it needs contents: read) and that the event's commits exist"
+        : 'run the job again'
+    throw new Error(
+      `GitHub's compare API (${logSafe(basehead)}) answered ${why}: ${message}. changed-only needs it to tell ` +
+        `which files changed: ${next}, or set changed-only to false.`,
+      { cause: error }
+    )
   }
 }

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob'
 import { parallelBlobRequests } from '../storage/blob-container.js'
 import { blobFailure } from '../storage/blob-failure.js'
+import { concurrencyGate, forEachBounded } from '../storage/concurrency.js'
 import { formatBytes, ProgressReporter, StallWatch, uploadStallBounds, type StallBounds } from '../storage/progress.js'
 import { logSafe } from '../untrusted-text.js'
 import type { LocalFile } from './local-files.js'
@@ -56,57 +57,45 @@ export async function uploadFiles(
   const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
   const progress = new ProgressReporter(totals, options.log)
   const watch = new StallWatch(uploadStallBounds)
-  const abandon = new AbortController()
-  let failure: UploadError | undefined
-  const fail = (error: UploadError) => {
-    failure ??= error
-    abandon.abort()
-  }
+  const stall = new AbortController()
   const timer = setInterval(() => {
     progress.tick()
     const { lines, stalled } = watch.check()
     for (const line of lines) options.log(line)
-    if (stalled !== undefined) fail(new UploadError(stalled, new Error(stallMessage(uploadStallBounds))))
+    if (stalled !== undefined) stall.abort(new UploadError(stalled, new Error(stallMessage(uploadStallBounds))))
   }, checkEveryMs)
 
-  const connection = connections(parallelBlobRequests)
-  let next = 0
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < files.length) {
-      const file = files[next++]
-      if (!file) return
-      const shown = logSafe(file.workspacePath)
-      try {
-        await uploadFile(container.getBlockBlobClient(`${options.prefix}/${file.uploadPath}`), file, {
-          signal: abandon.signal,
-          send: request =>
-            connection(async () => {
-              watch.started(shown)
-              try {
-                return await request()
-              } finally {
-                watch.finished(shown)
-              }
-            }),
-          sent: () => watch.moved(shown),
-          acknowledged: bytes => {
-            watch.moved(shown)
-            progress.addBytes(bytes)
-          }
-        })
-        progress.fileDone()
-      } catch (error) {
-        // A file abandoned because another one failed is not the cause.
-        if (!abandon.signal.aborted) fail(new UploadError(shown, error))
-      }
+  const connection = concurrencyGate(parallelBlobRequests)
+  const uploadOne = async (file: LocalFile, signal: AbortSignal): Promise<void> => {
+    const shown = logSafe(file.workspacePath)
+    try {
+      await uploadFile(container.getBlockBlobClient(`${options.prefix}/${file.uploadPath}`), file, {
+        signal,
+        send: request =>
+          connection(async () => {
+            watch.started(shown)
+            try {
+              return await request()
+            } finally {
+              watch.finished(shown)
+            }
+          }),
+        sent: () => watch.moved(shown),
+        acknowledged: bytes => {
+          watch.moved(shown)
+          progress.addBytes(bytes)
+        }
+      })
+    } catch (error) {
+      throw new UploadError(shown, error)
     }
+    progress.fileDone()
   }
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker))
+    await forEachBounded(files, options.concurrency, uploadOne, stall.signal)
   } finally {
     clearInterval(timer)
   }
-  if (failure) throw failure
   options.log(progress.line())
 }
 
@@ -124,39 +113,22 @@ async function uploadFile(blob: BlockBlobClient, file: LocalFile, progress: File
     start: index * blockSize,
     length: Math.min(blockSize, file.size - index * blockSize)
   }))
-  let next = 0
-  const stageBlocks = async (): Promise<void> => {
-    for (let block = blocks[next++]; block; block = blocks[next++]) {
-      const { id, start, length } = block
+  await forEachBounded(
+    blocks,
+    blocksAtOnce,
+    async ({ id, start, length }, signal) => {
       const body = () => createReadStream(file.absolutePath, { start, end: start + length - 1 })
-      await progress.send(() => blob.stageBlock(id, body, length, request))
+      await progress.send(() => blob.stageBlock(id, body, length, { ...request, abortSignal: signal }))
       progress.acknowledged(length)
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(blocksAtOnce, blocks.length) }, stageBlocks))
+    },
+    progress.signal
+  )
   await progress.send(() =>
     blob.commitBlockList(
       blocks.map(block => block.id),
       { abortSignal: progress.signal }
     )
   )
-}
-
-/** Runs at most `size` requests at once; the others wait their turn, in order. */
-function connections(size: number): <T>(request: () => Promise<T>) => Promise<T> {
-  let free = size
-  const waiting: (() => void)[] = []
-  return async request => {
-    if (free > 0) free--
-    else await new Promise<void>(resolve => waiting.push(resolve))
-    try {
-      return await request()
-    } finally {
-      const next = waiting.shift()
-      if (next) next()
-      else free++
-    }
-  }
 }
 
 function stallMessage(bounds: StallBounds): string {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { isAbsolute, relative, resolve } from 'node:path'
-import { InputError } from '../input-formats.js'
-import type { InputAccess, JobOutput } from '../job/job-definition.js'
+import { InputError } from '../../input-formats.js'
+import type { InputAccess, JobOutput } from '../../job/job-definition.js'
 import { chooseOutput, isInsideFolder, parseDatastoreUri } from './output-location.js'
 
 /** download-path: where the job's output lands once it Completed. */

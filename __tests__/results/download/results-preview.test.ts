@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { previewCsv, resultsMarkdown } from '../../src/results/results-preview.js'
-import type { ResultFile } from '../../src/results/result-files.js'
+import { previewCsv, resultsMarkdown } from '../../../src/results/download/results-preview.js'
+import type { ResultFile } from '../../../src/results/download/result-files.js'
 
 function resultFile(content: string, name = 'predictions.csv'): ResultFile {
   const localPath = join(mkdtempSync(join(tmpdir(), 'preview-')), name)

@@ -1,8 +1,9 @@
 import type { TokenCredential } from '@azure/identity'
-import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import type { SubmittedJob } from '../job/submitted-job.js'
-import type { Cloud } from '../sign-in/clouds.js'
-import { withDatastoreContainer, type ContainerAccessLog } from '../storage/container-access.js'
+import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
+import type { SubmittedJob } from '../../job/submitted-job.js'
+import type { Cloud } from '../../sign-in/clouds.js'
+import { withDatastoreContainer, type ContainerAccessLog } from '../../storage/container-access.js'
+import { parseWorkspaceId } from '../../workspace-id.js'
 import type { ResultsSettings } from './results-settings.js'
 import { downloadResults } from './download.js'
 import { parseDatastoreUri } from './output-location.js'
@@ -16,9 +17,6 @@ export interface FetchedResults {
   markdown: string
 }
 
-const workspaceOfJob =
-  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)\//i
-
 /** Downloads a Completed job's output into download-path and previews it for the step summary. */
 export async function fetchResults(
   results: ResultsSettings,
@@ -29,7 +27,7 @@ export async function fetchResults(
   const { output, downloadPath } = results
   const location = parseDatastoreUri(output.uri)
   if (!location) throw new Error(`The output ${output.uri} is not a datastore path; it cannot be downloaded.`)
-  const workspace = location.workspace ?? workspaceOfJob.exec(job.id)?.[1]
+  const workspace = location.workspace ?? parseWorkspaceId(job.id)?.workspace
   if (!workspace) throw new Error(`The job's id '${job.id}' names no Azure ML workspace to read the results from.`)
   log.info(`Downloading ${output.uri} into ${downloadPath}`)
   const files = await withDatastoreContainer(

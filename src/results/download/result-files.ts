@@ -1,5 +1,5 @@
 import { isAbsolute, join, relative, resolve, sep } from 'node:path'
-import type { DataType } from '../job/job-definition.js'
+import type { DataType } from '../../job/job-definition.js'
 
 // Which blobs are the job's results and where each lands below download-path. Pure.
 

@@ -1,6 +1,7 @@
-import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import type { CloudName } from '../sign-in/clouds.js'
-import { logSafe, markdownSafe } from '../untrusted-text.js'
+import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
+import type { CloudName } from '../../sign-in/clouds.js'
+import { logSafe, markdownSafe } from '../../untrusted-text.js'
+import { parseWorkspaceId } from '../../workspace-id.js'
 import type { FailureDetails } from './failure-details.js'
 import { DiagnosisError, readFailureDetails } from './run-history.js'
 
@@ -27,9 +28,6 @@ export interface DiagnosisContext {
 // Best effort, and bounded: a failed job's step must end promptly however run history behaves.
 const diagnosisBudgetMs = 30_000
 
-const workspaceOfJob =
-  /^(\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.MachineLearningServices\/workspaces\/[^/]+)\//i
-
 /**
  * Asks run history why the job failed and shows it in the log; never throws. What could not be read is one notice
  * line with the Studio link, and the step's outcome is the job's either way.
@@ -41,7 +39,7 @@ export async function explainFailure(
   log: DiagnosisLog
 ): Promise<Diagnosis> {
   const studio = context.studioUrl ? ` Its logs: ${context.studioUrl}` : ''
-  const workspace = workspaceOfJob.exec(jobId)?.[1]
+  const workspace = parseWorkspaceId(jobId)?.workspace
   const budget = new AbortController()
   const timer = setTimeout(() => budget.abort(), diagnosisBudgetMs)
   try {

@@ -1,7 +1,7 @@
 import { formatDuration } from '../duration.js'
+import type { FollowResult } from '../follow/follow.js'
 import type { Settings } from '../settings.js'
 import { logSafe } from '../untrusted-text.js'
-import type { FollowResult } from './follow.js'
 
 export interface FollowReport {
   /** error fails the step. */

@@ -1,4 +1,4 @@
-import { excerpt } from '../job/submitted-job.js'
+import { excerpt } from '../../untrusted-text.js'
 
 // What run history says about a failed run, reduced to what a user reads first: the error the service stated and the
 // end of the logs that explain it. Pure; the shapes are those `az ml job stream` reads (azure-ai-ml

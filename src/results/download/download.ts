@@ -1,9 +1,10 @@
 import { mkdir, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { ContainerClient } from '@azure/storage-blob'
-import type { DataType } from '../job/job-definition.js'
-import { blobFailure } from '../storage/blob-failure.js'
-import { ProgressReporter } from '../storage/progress.js'
+import type { DataType } from '../../job/job-definition.js'
+import { blobFailure } from '../../storage/blob-failure.js'
+import { forEachBounded } from '../../storage/concurrency.js'
+import { ProgressReporter } from '../../storage/progress.js'
 import { listingPrefix, planDownload, type ListedBlob, type ResultFile } from './result-files.js'
 
 export class DownloadError extends Error {
@@ -52,28 +53,21 @@ export async function downloadResults(container: ContainerClient, options: Downl
   }
   const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
   const progress = new ProgressReporter(totals, options.log, 5_000, Date.now, 'Downloaded')
-  let next = 0
-  let failure: Error | undefined
-  const worker = async (): Promise<void> => {
-    while (failure === undefined && next < files.length) {
-      const file = files[next++]
-      if (!file) return
-      try {
-        await downloadFile(container, file, delta => progress.addBytes(delta))
-        progress.fileDone()
-      } catch (error) {
-        failure ??= error instanceof DownloadError ? error : new DownloadError(file.relativePath, error)
-      }
+  const downloadOne = async (file: ResultFile): Promise<void> => {
+    try {
+      await downloadFile(container, file, delta => progress.addBytes(delta))
+    } catch (error) {
+      throw error instanceof DownloadError ? error : new DownloadError(file.relativePath, error)
     }
+    progress.fileDone()
   }
   // Lines come on the clock too, so a slow or silent download still shows where it stands.
   const timer = setInterval(() => progress.tick(), 1_000)
   try {
-    await Promise.all(Array.from({ length: Math.min(options.concurrency, files.length) }, worker))
+    await forEachBounded(files, options.concurrency, downloadOne)
   } finally {
     clearInterval(timer)
   }
-  if (failure) throw failure
   options.log(progress.line())
   return files
 }

@@ -1,4 +1,4 @@
-import { detectSeparator, parseRecords, RecordCounter } from '../../src/results/csv-records.js'
+import { detectSeparator, parseRecords, RecordCounter } from '../../../src/results/download/csv-records.js'
 
 describe('detectSeparator', () => {
   it('takes a comma outside quotes on the first line, else spaces', () => {

@@ -1,5 +1,5 @@
-import { clouds, type CloudName } from '../sign-in/clouds.js'
-import { plainHttpsUrl } from '../untrusted-text.js'
+import { clouds, type CloudName } from '../../sign-in/clouds.js'
+import { plainHttpsUrl } from '../../untrusted-text.js'
 
 // The hosts the diagnosis may talk to, per cloud. A URL that a service answered with (the workspace's discoveryUrl,
 // the API host, a log's address) is only followed to these: the ARM token goes to Azure ML's own API hosts, and log

@@ -1,15 +1,19 @@
 import * as core from '@actions/core'
 import type { TokenCredential } from '@azure/identity'
-import { readSettings, type Settings } from '../settings.js'
-import { createCredential } from './credential.js'
-import { requestGitHubIdToken } from './github-id-token.js'
-import { secretParts } from './secret-parts.js'
+import { sendAzureLogToDebug } from './azure/azure-debug-log.js'
+import { readSettings, type Settings } from './settings.js'
+import { azureClients, type AzureClients } from './sign-in/azure-clients.js'
+import { createCredential } from './sign-in/credential.js'
+import { requestGitHubIdToken } from './sign-in/github-id-token.js'
+import { secretParts } from './sign-in/secret-parts.js'
+import { describeSignIn } from './sign-in/sign-in.js'
 
 /** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
 export function prepare(): { settings: Settings; credential: TokenCredential } {
   maskSecretInputs()
   const settings = readSettings(name => core.getInput(name), {
     oidcAvailable: Boolean(process.env['ACTIONS_ID_TOKEN_REQUEST_URL']),
+    env: process.env,
     warn: message => core.warning(message),
     notice: message => core.notice(message)
   })
@@ -18,6 +22,13 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
     mask: secret => core.setSecret(secret)
   })
   return { settings, credential }
+}
+
+/** main's sign-in: from here on requests go out, through these clients; the first of them asks for a token. */
+export function signIn(settings: Settings, credential: TokenCredential): AzureClients {
+  if (core.isDebug()) sendAzureLogToDebug(core.debug)
+  core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
+  return azureClients(credential, settings.cloud, message => core.info(message))
 }
 
 // Masked before anything else runs, so that no later line, debug ones included, can show them.

@@ -1,17 +1,7 @@
-import { reportFollowResult } from '../../src/follow/follow-report.js'
-import { readSettings } from '../../src/settings.js'
-import { testRunner } from '../../test/unit/runner.js'
+import { reportFollowResult } from '../../src/results/follow-report.js'
+import { settingsFrom } from '../../test/unit/settings-inputs.js'
 
-const inputs: Record<string, string> = {
-  'tenant-id': 'contoso.onmicrosoft.com',
-  'client-id': '0f3e5c3a-1b2c-4d5e-8f90-a1b2c3d4e5f6',
-  'client-secret': 'x',
-  'endpoint-uri': 'https://heart-ep.westus2.inference.ml.azure.com/jobs',
-  'input-uri': 'https://mystorage.blob.core.windows.net/data/heart-disease/',
-  wait: 'true'
-}
-const settings = (more: Record<string, string> = {}) =>
-  readSettings(n => ({ ...inputs, ...more })[n] ?? '', testRunner())
+const settings = (more: Record<string, string> = {}) => settingsFrom({ wait: 'true', ...more })
 const studioUrl = 'https://ml.azure.com/runs/batchjob-1'
 
 describe('reportFollowResult', () => {

@@ -1,4 +1,4 @@
-import { failureReason, lastLines, runError, wantedLogNames } from '../../src/results/failure-details.js'
+import { failureReason, lastLines, runError, wantedLogNames } from '../../../src/results/diagnosis/failure-details.js'
 
 describe('runError', () => {
   it("reads run history's nested error, and the bare form", () => {

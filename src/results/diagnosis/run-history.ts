@@ -1,6 +1,6 @@
-import type { SendAzureRequest } from '../azure/azure-pipeline.js'
-import { describeAnswer } from '../azure/service-errors.js'
-import type { CloudName } from '../sign-in/clouds.js'
+import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
+import { describeAnswer } from '../../azure/service-errors.js'
+import type { CloudName } from '../../sign-in/clouds.js'
 import {
   failureReason,
   lastLines,

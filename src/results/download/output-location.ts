@@ -1,4 +1,4 @@
-import type { DataType, JobOutput } from '../job/job-definition.js'
+import type { DataType, JobOutput } from '../../job/job-definition.js'
 
 // Where the job's results go, and how an azureml:// datastore path reads. Pure.
 

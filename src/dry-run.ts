@@ -1,13 +1,30 @@
-import type { Settings } from '../settings.js'
-import type { LocalFile } from '../upload/local-files.js'
-import { formatBytes } from '../storage/progress.js'
-import { logSafe } from '../untrusted-text.js'
-import { describeSignIn } from '../sign-in/sign-in.js'
-import { isDataAssetShortName } from './data-uri.js'
-import { buildSubmission } from './job-request.js'
+import * as core from '@actions/core'
+import { isDataAssetShortName } from './job/data-uri.js'
+import { buildSubmission } from './job/job-request.js'
+import { provenanceTags, runContextFrom } from './job/provenance.js'
+import type { Settings } from './settings.js'
+import { describeSignIn } from './sign-in/sign-in.js'
+import { formatBytes } from './storage/progress.js'
+import { writeSummary } from './summary.js'
+import type { LocalFile } from './upload/local-files.js'
+import { codeBlock, logSafe } from './untrusted-text.js'
 
 // A long list of files would bury the request; the count and the first ones say enough.
 const filesShown = 50
+
+/** dry-run: the request the action would make, in the log and the step summary; nothing is sent. */
+export async function dryRun(settings: Settings): Promise<void> {
+  const request = describeDryRun(settings, provenanceTags(runContextFrom(process.env)), await filesToUpload(settings))
+  for (const line of request.split('\n')) core.info(logSafe(line))
+  await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(request)}\n`)
+}
+
+/** What input-path matches, found as the upload would find them: a dry run fails where the upload would. */
+async function filesToUpload(settings: Settings): Promise<LocalFile[]> {
+  if (!settings.upload) return []
+  const { findInputFiles, workspaceFolder } = await import('./upload/local-files.js')
+  return findInputFiles(settings.upload.inputPath, workspaceFolder(), settings.upload.prefix)
+}
 
 /**
  * What the action would send, for a workflow author to check without touching Azure. There is no Authorization

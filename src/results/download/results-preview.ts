@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs'
 import { open } from 'node:fs/promises'
-import { formatBytes } from '../storage/progress.js'
-import { markdownSafe } from '../untrusted-text.js'
+import { formatBytes } from '../../storage/progress.js'
+import { markdownSafe } from '../../untrusted-text.js'
 import { detectSeparator, parseRecords, RecordCounter } from './csv-records.js'
 import type { ResultFile } from './result-files.js'
 

@@ -1,5 +1,5 @@
-import { chooseOutput, isInsideFolder, parseDatastoreUri } from '../../src/results/output-location.js'
-import { planDownload } from '../../src/results/result-files.js'
+import { chooseOutput, isInsideFolder, parseDatastoreUri } from '../../../src/results/download/output-location.js'
+import { planDownload } from '../../../src/results/download/result-files.js'
 
 const step = { repository: 'contoso/heart', runId: '42', runAttempt: '2', job: 'score', unique: '0a1b2c3d' }
 
