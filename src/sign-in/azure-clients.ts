@@ -4,7 +4,7 @@ import type { RetryLimits } from '../azure/retry.js'
 import type { Cloud } from './clouds.js'
 
 /** Retries of one submission stay within about a minute; each attempt gets its own timeout; all of it two minutes. */
-const submitRetryLimits: RetryLimits = {
+export const submitRetryLimits: RetryLimits = {
   maxAttempts: 5,
   maxElapsedMs: 60_000,
   baseDelayMs: 1_000,
