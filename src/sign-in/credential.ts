@@ -34,15 +34,17 @@ export interface CredentialDeps {
   mask(secret: string): void
 }
 
-// az is killed just after the deadline has named it as what did not answer, so that no az process outlives the step.
-const azProcessTimeoutMs = tokenDeadlineMs + 2_000
 
 /**
  * The @azure/identity credential for the chosen way of signing in, wrapped so that every token it yields is masked
  * before anything can print it, a token that does not come within the deadline ends the wait, and a failure to get
  * one is explained.
  */
-export function createCredential(settings: SignInSettings, deps: CredentialDeps): TokenCredential {
+export function createCredential(
+  settings: SignInSettings,
+  deps: CredentialDeps,
+  deadlineMs = tokenDeadlineMs
+): TokenCredential {
   const { signIn } = settings
   const options = {
     authorityHost: settings.authorityHost,
@@ -90,7 +92,8 @@ export function createCredential(settings: SignInSettings, deps: CredentialDeps)
     case 'azure-cli':
       credential = new AzureCliCredential({
         ...(signIn.tenantId ? { tenantId: signIn.tenantId } : {}),
-        processTimeoutInMs: azProcessTimeoutMs
+        // Killed just after the deadline has named az as what did not answer: no az process outlives the step.
+        processTimeoutInMs: deadlineMs + 2_000
       })
       break
   }
@@ -100,7 +103,8 @@ export function createCredential(settings: SignInSettings, deps: CredentialDeps)
         const token = await withTokenDeadline(
           () => credential.getToken(scopes, tokenOptions),
           tokenServiceOfSignIn(signIn),
-          tokenOptions?.abortSignal as AbortSignal | undefined
+          tokenOptions?.abortSignal as AbortSignal | undefined,
+          deadlineMs
         )
         if (token) deps.mask(token.token)
         return token
