@@ -2,9 +2,8 @@
 // the connection and then say nothing. Each test ends only because the action gives up by itself and its process
 // exits: without the bounds it would hang until the test's own timeout fails it. These wait out production limits, one
 // test for each kind (the token deadline, the bound of one Azure request, the retry budget); the same limits are
-// proven in-process with short injected deadlines by the unit tests (token-deadline, bounded-requests, submit).
-import { randomUUID } from 'node:crypto'
-import { installFakeAz } from '../../test/fake-azure/install-fake-az.js'
+// proven in-process with short injected deadlines by the unit tests (token-deadline and credential-deadline for every
+// way of signing in, bounded-requests, submit).
 import type { RouteName } from '../../test/fake-azure/exchange.js'
 import type { Fault } from '../../test/fake-azure/faults.js'
 import type { ActionResult } from '../../test/e2e/run-action.js'
@@ -35,17 +34,6 @@ function expectAbandoned(scenario: Scenario, route: RouteName, from = 0): void {
   expect(requests.every(r => r.closedEarly)).toBe(true)
 }
 
-const federated = {
-  clientSecret: undefined,
-  federatedCredentials: [
-    {
-      issuer: 'https://token.actions.githubusercontent.com',
-      subject: 'repo:contoso/heart-data:ref:refs/heads/main',
-      audiences: ['api://AzureADTokenExchange']
-    }
-  ]
-}
-
 describe('signing in, when a service stops answering', () => {
   it.concurrent(
     "ends the step when Entra ID's token endpoint stops answering",
@@ -59,69 +47,6 @@ describe('signing in, when a service stops answering', () => {
       expectAbandoned(scenario, 'token')
       expect(scenario.fake.requestsTo('submit')).toHaveLength(0)
       expect(scenario.leaks(result)).toEqual([])
-    },
-    90_000
-  )
-
-  it.concurrent(
-    "ends the step when Entra ID's OpenID metadata stops answering",
-    async () => {
-      const scenario = await scenarioFor()
-      scenario.fake.fail('metadata', ...hangs(10))
-      const result = await scenario.run()
-      expectFailedByItself(result)
-      expect(errorMessage(result)).toMatch(/^Entra ID's OpenID metadata at 127\.0\.0\.1:\d+ did not answer within 30 s/)
-      expectAbandoned(scenario, 'metadata')
-      expect(scenario.fake.requestsTo('token')).toHaveLength(0)
-    },
-    90_000
-  )
-
-  it.concurrent(
-    "ends the step when GitHub's ID-token service stops answering",
-    async () => {
-      const scenario = await scenarioFor({}, federated)
-      scenario.fake.fail('githubIdToken', ...hangs(10))
-      const result = await scenario.run({ 'client-secret': undefined }, { env: scenario.fake.github.env })
-      expectFailedByItself(result)
-      expect(errorMessage(result)).toMatch(/^GitHub's ID-token service did not answer within 30 s/)
-      expect(errorMessage(result)).toContain('ACTIONS_ID_TOKEN_REQUEST_URL')
-      expectAbandoned(scenario, 'githubIdToken')
-      expect(scenario.fake.requestsTo('token')).toHaveLength(0)
-    },
-    90_000
-  )
-
-  it.concurrent(
-    'ends the step when IMDS stops answering',
-    async () => {
-      const scenario = await scenarioFor({ managedIdentities: { systemAssigned: { clientId: randomUUID() } } })
-      scenario.fake.fail('imdsToken', ...hangs(10))
-      const result = await scenario.run(
-        { 'auth-type': 'managed-identity', 'tenant-id': undefined, 'client-id': undefined, 'client-secret': undefined },
-        { env: { AZURE_POD_IDENTITY_AUTHORITY_HOST: scenario.fake.imdsUrl } }
-      )
-      expectFailedByItself(result)
-      expect(errorMessage(result)).toMatch(/^The Instance Metadata Service \(IMDS\) at 127\.0\.0\.1:\d+ did not answer/)
-      expectAbandoned(scenario, 'imdsToken')
-    },
-    90_000
-  )
-
-  it.concurrent(
-    'ends the step when az stops answering, and leaves no az running',
-    async () => {
-      const scenario = await scenarioFor()
-      const az = await installFakeAz(scenario.fake, { account: { tenantId: scenario.app.tenantId } })
-      scenario.fake.fail('azCliToken', ...hangs(10))
-      const result = await scenario.run(
-        { 'auth-type': 'azure-cli', 'tenant-id': undefined, 'client-id': undefined, 'client-secret': undefined },
-        { env: { PATH: `${az.binDir}:${process.env.PATH}` } }
-      )
-      expectFailedByItself(result)
-      expect(errorMessage(result)).toMatch(/^The Azure CLI \(az account get-access-token\) did not answer within 30 s/)
-      // The fake az waits on the fake forever; only its being killed closed that connection.
-      expectAbandoned(scenario, 'azCliToken')
     },
     90_000
   )
