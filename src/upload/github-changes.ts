@@ -18,15 +18,19 @@ import { loadUndici } from './undici-on-demand.js'
 
 /** GitHub lists at most this many files, without saying that it stopped. */
 const compareFileLimit = 300
-const requestTimeoutMs = 30_000
-/** The whole comparison, all pages and retries. */
-const compareBudgetMs = 40_000
-const retryLimits: RetryLimits = {
-  maxAttempts: 3,
-  maxElapsedMs: compareBudgetMs,
-  baseDelayMs: 1_000,
-  maxDelayMs: 2_000,
-  maxTotalMs: compareBudgetMs
+
+/** How long GitHub may take. The step's are compareBounds; a test passes shorter ones to see them hold. */
+export interface CompareBounds {
+  /** Each request. */
+  requestTimeoutMs: number
+  /** The whole comparison, all pages and retries. */
+  budgetMs: number
+}
+
+const compareBounds: CompareBounds = { requestTimeoutMs: 30_000, budgetMs: 40_000 }
+
+function retryLimits(budgetMs: number): RetryLimits {
+  return { maxAttempts: 3, maxElapsedMs: budgetMs, baseDelayMs: 1_000, maxDelayMs: 2_000, maxTotalMs: budgetMs }
 }
 
 export interface ChangesLog {
@@ -39,7 +43,8 @@ export interface ChangesLog {
  */
 export async function changedFiles(
   token: string | undefined,
-  log: ChangesLog
+  log: ChangesLog,
+  bounds: CompareBounds = compareBounds
 ): Promise<{ event: string; changed?: Set<string> }> {
   // @actions/github makes octokit's fetch and proxy agent as it loads, and they are undici's: undici comes first, from
   // the chunk the bundle keeps it in (see undici-on-demand.ts).
@@ -57,20 +62,20 @@ export async function changedFiles(
   } else {
     throw new Error(`changed-only needs a push or pull_request event; this run was started by ${event}.`)
   }
-  const send = createAzureClient(undefined, '', retryLimits, {
+  const send = createAzureClient(undefined, '', retryLimits(bounds.budgetMs), {
     onRetry: (reason, delayMs) =>
       log.info(`GitHub's compare API failed (${reason}); trying again in ${Math.round(delayMs / 1000)} s`),
     // A comparison holds each file's patch, and an added data file's patch is the whole file: read all of it.
     answerCapBytes: Number.POSITIVE_INFINITY
   })
   // Without a token octokit itself refuses to ask, and says what it needs.
-  const octokit = getOctokit(token ?? '', { request: { fetch: fetchThrough(send) } })
+  const octokit = getOctokit(token ?? '', { request: { fetch: fetchThrough(send, bounds.requestTimeoutMs) } })
   const basehead = `${compare.base}...${compare.head}`
-  const deadline = AbortSignal.timeout(compareBudgetMs)
+  const deadline = AbortSignal.timeout(bounds.budgetMs)
   const files: ComparedFile[] = []
   // GitHub pages a comparison; 30 pages of 100 covers its own limit of 3000 files.
   for (let page = 1; page <= 30; page++) {
-    const response = await explained(basehead, deadline, () =>
+    const response = await explained(basehead, deadline, bounds.budgetMs, () =>
       octokit.rest.repos.compareCommitsWithBasehead({
         ...context.repo,
         basehead,
@@ -92,7 +97,7 @@ export async function changedFiles(
 }
 
 /** Octokit's fetch, sent through the pipeline. Octokit only reads the comparison here: GET requests, no body. */
-function fetchThrough(send: SendAzureRequest): typeof fetch {
+function fetchThrough(send: SendAzureRequest, requestTimeoutMs: number): typeof fetch {
   return async (url, init) => {
     const answer = await send({
       method: (init?.method ?? 'GET') as HttpMethods,
@@ -106,13 +111,18 @@ function fetchThrough(send: SendAzureRequest): typeof fetch {
 }
 
 /** A page of the comparison; once the retries are spent, its failure says what to do about it. */
-async function explained<T>(basehead: string, deadline: AbortSignal, request: () => Promise<T>): Promise<T> {
+async function explained<T>(
+  basehead: string,
+  deadline: AbortSignal,
+  budgetMs: number,
+  request: () => Promise<T>
+): Promise<T> {
   try {
     return await request()
   } catch (error) {
     if (deadline.aborted) {
       throw new Error(
-        `GitHub's compare API (${logSafe(basehead)}) gave no answer within ${compareBudgetMs / 1000} s. ` +
+        `GitHub's compare API (${logSafe(basehead)}) gave no answer within ${budgetMs / 1000} s. ` +
           'changed-only needs it to tell which files changed: run the job again, or set changed-only to false.'
       )
     }

@@ -8,8 +8,11 @@ import { connect, type AddressInfo, type Socket } from 'node:net'
 // fake's certificate, which names *.blob.core.windows.net.
 
 export interface BlobProxyOptions {
-  /** Where blob traffic goes: Azurite's port, or the port of the front end that checks data roles before it. */
-  blobPort: number
+  /**
+   * Where blob traffic goes: Azurite's port, or the port of the front end that checks data roles before it. Without
+   * it, blob hosts are refused like any other.
+   */
+  blobPort?: number
   /** Other CONNECT targets (host:port) to tunnel, each to a port on 127.0.0.1: the GitHub API behind the proxy. */
   tunnels?: Record<string, number>
 }

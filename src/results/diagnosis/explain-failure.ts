@@ -30,25 +30,27 @@ const diagnosisBudgetMs = 30_000
 
 /**
  * Asks run history why the job failed and shows it in the log; never throws. What could not be read is one notice
- * line with the Studio link, and the step's outcome is the job's either way.
+ * line with the Studio link, and the step's outcome is the job's either way. All of it ends within `budgetMs`, the
+ * step's diagnosisBudgetMs unless a test shortens it.
  */
 export async function explainFailure(
   jobId: string,
   jobName: string,
   context: DiagnosisContext,
-  log: DiagnosisLog
+  log: DiagnosisLog,
+  budgetMs = diagnosisBudgetMs
 ): Promise<Diagnosis> {
   const studio = context.studioUrl ? ` Its logs: ${context.studioUrl}` : ''
   const workspace = parseWorkspaceId(jobId)?.workspace
   const budget = new AbortController()
-  const timer = setTimeout(() => budget.abort(), diagnosisBudgetMs)
+  const timer = setTimeout(() => budget.abort(), budgetMs)
   try {
     if (!workspace) throw new DiagnosisError(`the job's id names no workspace`)
     const details = await Promise.race([
       readFailureDetails(workspace, jobName, { ...context, signal: budget.signal }),
       new Promise<never>((_, reject) =>
         budget.signal.addEventListener('abort', () =>
-          reject(new DiagnosisError(`no answer within ${diagnosisBudgetMs / 1000} s`))
+          reject(new DiagnosisError(`no answer within ${budgetMs / 1000} s`))
         )
       )
     ])
