@@ -34,7 +34,6 @@ export interface CredentialDeps {
   mask(secret: string): void
 }
 
-
 /**
  * The @azure/identity credential for the chosen way of signing in, wrapped so that every token it yields is masked
  * before anything can print it, a token that does not come within the deadline ends the wait, and a failure to get
