@@ -1,37 +1,25 @@
 // The GitHub ID-token request, against the fake GitHub OIDC token service over real TLS.
-import tls from 'node:tls'
 import { requestGitHubIdToken } from '../../src/sign-in/github-id-token.js'
-import { startFakeAzure, type FakeAzure } from '../../test/fake-azure/server.js'
+import { inProcessFakeAzure } from '../../test/unit/in-process-fake.js'
 
-const defaultCAs = tls.getCACertificates('default')
-let fake: FakeAzure
-
-beforeAll(async () => {
-  fake = await startFakeAzure()
-  tls.setDefaultCACertificates([...defaultCAs, fake.caCertificate])
-})
-
-afterAll(async () => {
-  tls.setDefaultCACertificates(defaultCAs)
-  await fake.close()
-})
+const fake = inProcessFakeAzure()
 
 describe('requestGitHubIdToken', () => {
   it("asks for the audience with the job's request token, as core.getIDToken does", async () => {
-    const idToken = await requestGitHubIdToken('api://AzureADTokenExchange', fake.github.env)
-    expect(fake.github.issued).toContain(idToken)
-    const request = fake.requestsTo('githubIdToken').at(-1)!
+    const idToken = await requestGitHubIdToken('api://AzureADTokenExchange', fake().github.env)
+    expect(fake().github.issued).toContain(idToken)
+    const request = fake().requestsTo('githubIdToken').at(-1)!
     expect(request.path).toContain('audience=api%3A%2F%2FAzureADTokenExchange')
-    expect(request.headers['authorization']).toBe(`Bearer ${fake.github.requestToken}`)
+    expect(request.headers['authorization']).toBe(`Bearer ${fake().github.requestToken}`)
   })
 
   it('says what GitHub answered when it gives no ID token', async () => {
-    fake.fail('githubIdToken', { status: 403, body: 'Forbidden: no id-token permission' })
-    await expect(requestGitHubIdToken('api://AzureADTokenExchange', fake.github.env)).rejects.toThrow(
+    fake().fail('githubIdToken', { status: 403, body: 'Forbidden: no id-token permission' })
+    await expect(requestGitHubIdToken('api://AzureADTokenExchange', fake().github.env)).rejects.toThrow(
       "GitHub's ID-token service answered HTTP 403: Forbidden: no id-token permission"
     )
-    fake.fail('githubIdToken', { status: 200, body: '{"count":1}' })
-    await expect(requestGitHubIdToken('api://AzureADTokenExchange', fake.github.env)).rejects.toThrow(
+    fake().fail('githubIdToken', { status: 200, body: '{"count":1}' })
+    await expect(requestGitHubIdToken('api://AzureADTokenExchange', fake().github.env)).rejects.toThrow(
       "GitHub's ID-token service answered without an ID token"
     )
   })

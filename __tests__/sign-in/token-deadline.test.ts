@@ -3,53 +3,41 @@
 import { ClientSecretCredential } from '@azure/identity'
 import { randomUUID } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
-import tls from 'node:tls'
 import { tokenHttpClient, TokenTimeoutError, withTokenDeadline } from '../../src/sign-in/token-deadline.js'
 import { tokenServiceOf } from '../../src/sign-in/token-services.js'
 import type { RouteName } from '../../test/fake-azure/exchange.js'
-import { startFakeAzure, type FakeAzure } from '../../test/fake-azure/server.js'
+import { inProcessFakeAzure } from '../../test/unit/in-process-fake.js'
 
 const app = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: 'Qx8~s3cret' }
 const scope = 'https://ml.azure.com/.default'
 const fallback = { name: 'Entra ID', check: 'Check the network.' }
-const defaultCAs = tls.getCACertificates('default')
-let fake: FakeAzure
-
-beforeAll(async () => {
-  fake = await startFakeAzure({ apps: [app] })
-  tls.setDefaultCACertificates([...defaultCAs, fake.caCertificate])
-})
-
-afterAll(async () => {
-  tls.setDefaultCACertificates(defaultCAs)
-  await fake.close()
-})
+const fake = inProcessFakeAzure({ apps: [app] })
 
 // A credential of its own per test: MSAL caches metadata and tokens per credential.
 function credential() {
   return new ClientSecretCredential(app.tenantId, app.clientId, app.clientSecret, {
-    authorityHost: fake.url,
+    authorityHost: fake().url,
     disableInstanceDiscovery: true,
     httpClient: tokenHttpClient(tokenServiceOf)
   })
 }
 
 async function closedByClient(route: RouteName): Promise<void> {
-  for (let i = 0; i < 100 && !fake.requestsTo(route).at(-1)?.closedEarly; i++) await sleep(20)
-  expect(fake.requestsTo(route).at(-1)?.closedEarly).toBe(true)
+  for (let i = 0; i < 100 && !fake().requestsTo(route).at(-1)?.closedEarly; i++) await sleep(20)
+  expect(fake().requestsTo(route).at(-1)?.closedEarly).toBe(true)
 }
 
 describe('withTokenDeadline', () => {
   it('gets a token from a service that answers', async () => {
     const token = await withTokenDeadline(() => credential().getToken(scope), fallback, undefined, 5_000)
-    expect(fake.tokens.map(t => t.accessToken)).toContain(token.token)
+    expect(fake().tokens.map(t => t.accessToken)).toContain(token.token)
   })
 
   it.each([
     ['token', /^Entra ID's token endpoint at 127\.0\.0\.1:\d+ did not answer within 0\.5 s/],
     ['metadata', /^Entra ID's OpenID metadata at 127\.0\.0\.1:\d+ did not answer within 0\.5 s/]
   ] as const)('names %s when it stops answering, and closes the connection', async (route, message) => {
-    fake.fail(route, { hang: true })
+    fake().fail(route, { hang: true })
     const fetch = withTokenDeadline(() => credential().getToken(scope), fallback, undefined, 500)
     await expect(fetch).rejects.toThrow(TokenTimeoutError)
     await expect(fetch).rejects.toThrow(message)
@@ -64,7 +52,7 @@ describe('withTokenDeadline', () => {
   })
 
   it('ends when the request that needed the token gives up, naming what it waited on', async () => {
-    fake.fail('token', { hang: true })
+    fake().fail('token', { hang: true })
     const gaveUp = AbortSignal.timeout(300)
     const fetch = withTokenDeadline(() => credential().getToken(scope), fallback, gaveUp, 30_000)
     await expect(fetch).rejects.toThrow(
