@@ -14,7 +14,18 @@ export async function startTestRun(workers: number): Promise<() => Promise<void>
   const file = join(directory, 'certificate.json')
   const certificate = await writeServerCertificate(file)
   process.env[certificateFileVariable] = file
-  const azurites = await Promise.all(Array.from({ length: workers }, () => startAzurite({ certificate })))
+  // Started together on a machine that may be busy (two cores for all of them): each is given a minute.
+  const started = await Promise.allSettled(
+    Array.from({ length: workers }, () => startAzurite({ certificate, startTimeoutMs: 60_000 }))
+  )
+  const azurites = started.flatMap(result => (result.status === 'fulfilled' ? [result.value] : []))
+  const failed = started.find(result => result.status === 'rejected')
+  if (failed) {
+    // None is left running behind a run that cannot start.
+    await Promise.all(azurites.map(azurite => azurite.close()))
+    await rm(directory, { recursive: true, force: true })
+    throw failed.reason
+  }
   // Jest numbers its workers from 1, and a run in band is worker 1.
   azurites.forEach((azurite, index) => (process.env[workerAzuriteVariable(String(index + 1))] = String(azurite.port)))
   return async () => {

@@ -21,6 +21,8 @@ export interface AzuriteOptions {
    * AuthorizationFailure.
    */
   oauth?: boolean
+  /** How long it may take to listen (default 15 s): a test run starting one per worker at once waits longer. */
+  startTimeoutMs?: number
 }
 
 export interface Azurite {
@@ -57,7 +59,6 @@ function emulatorAt(port: number): Omit<Azurite, 'close'> {
 }
 
 const azuriteBlob = createRequire(import.meta.url).resolve('azurite/dist/src/blob/main.js')
-const startTimeoutMs = 15_000
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurite> {
   const { cert, key } = options.certificate ?? (await sharedServerCertificate())
@@ -88,7 +89,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
   }
   let port: number
   try {
-    port = await listeningPort(child)
+    port = await listeningPort(child, options.startTimeoutMs ?? 15_000)
   } catch (error) {
     await stop()
     throw error
@@ -97,7 +98,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Azurit
 }
 
 /** The port Azurite reports once it listens; its output, if it exits or stalls before that. */
-function listeningPort(child: ChildProcess): Promise<number> {
+function listeningPort(child: ChildProcess, startTimeoutMs: number): Promise<number> {
   return new Promise((resolve, reject) => {
     let output = ''
     const fail = (why: string) => {
