@@ -193,6 +193,64 @@ function shortened(value: string): string {
   return oneLine.length > 100 ? `${oneLine.slice(0, 100)}…` : oneLine
 }
 
+// A file name is at most 255 characters on the file systems a runner downloads to.
+const maxFileNameLength = 255
+
+/**
+ * output-file-name: the file the deployment writes in its output folder, the last part of the output's URI when the
+ * action chooses where the output goes, and the name of the file downloaded. So a plain file name: no folder, nothing
+ * that would change the URL or that a runner's file system refuses.
+ */
+export function outputFileName(value: string): string {
+  const problem = fileNameProblem(value)
+  if (problem === undefined) return value
+  throw new InputError(
+    `Input 'output-file-name' must be a file name such as predictions.csv (letters, digits, '.', '_' and '-', ` +
+      `at most ${maxFileNameLength} characters), got '${shortened(value)}': ${problem}.`
+  )
+}
+
+function fileNameProblem(name: string): string | undefined {
+  if (name.length > maxFileNameLength) return `it is longer than ${maxFileNameLength} characters`
+  if (controlCharacter.test(name)) return 'it holds a line break or another control character'
+  if (/[/\\]/.test(name)) return "it names a folder ('/' or '\\'); the folder is output-uri's to choose"
+  if (name === '.' || name === '..') return "'.' and '..' name folders, not files"
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name)) {
+    return "it holds other characters, or starts with '.'"
+  }
+  return undefined
+}
+
+// Azure ML's rule, in the words the service refuses a name with: "Experiment name must be 1-256 characters, start
+// with a letter or a number, and can only contain letters, numbers, underscores, and dashes."
+const experiment = /^[A-Za-z0-9][A-Za-z0-9_-]{0,255}$/
+
+export function experimentName(value: string): string {
+  if (experiment.test(value)) return value
+  throw new InputError(
+    "Input 'experiment-name' must be an Azure ML experiment name (letters, digits, '_' and '-', starting with a " +
+      `letter or digit, at most 256 characters), got '${shortened(value)}'.`
+  )
+}
+
+// Azure ML publishes no rule for a job's display name (Studio shows it as text); one line of at most the length an
+// experiment name may have is what a name in a list needs.
+const maxDisplayNameLength = 256
+
+export function displayName(value: string): string {
+  const problem =
+    value.length > maxDisplayNameLength
+      ? `it is longer than ${maxDisplayNameLength} characters`
+      : controlCharacter.test(value)
+        ? 'it holds a line break or another control character'
+        : undefined
+  if (problem === undefined) return value
+  throw new InputError(
+    `Input 'job-name' must be a display name on one line, at most ${maxDisplayNameLength} characters, ` +
+      `got '${shortened(value)}': ${problem}.`
+  )
+}
+
 export function oneOf<T extends string>(input: string, allowed: readonly T[], value: string): T {
   const found = allowed.find(a => a === value.toLowerCase())
   if (found) return found

@@ -71,7 +71,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
           uri: outputUri
         }
       : undefined,
-    outputFileName: optional('output-file-name', value => fileName(value)),
+    outputFileName: optional('output-file-name', value => format.outputFileName(value)),
     miniBatchSize: optional('mini-batch-size', value => whole('mini-batch-size', value, 1)),
     instanceCount: optional('instance-count', value => whole('instance-count', value, 1)),
     errorThreshold: optional('error-threshold', value => whole('error-threshold', value, -1)),
@@ -81,8 +81,8 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
       'logging-level',
       value => loggingLevels[format.oneOf('logging-level', keys(loggingLevels), value)]
     ),
-    experimentName: optional('experiment-name', value => value),
-    displayName: optional('job-name', value => value),
+    experimentName: optional('experiment-name', value => format.experimentName(value)),
+    displayName: optional('job-name', value => format.displayName(value)),
     tags: optional('tags', value => readTags(value)) ?? {}
   }
 }
@@ -198,11 +198,6 @@ function whole(input: string, value: string, min: number): number {
 function name(input: string, value: string): string {
   if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value)) return value
   throw new InputError(`Input '${input}': '${value}' is not a valid name (letters, digits, '_', '.', '-').`)
-}
-
-function fileName(value: string): string {
-  if (!/[/\\]/.test(value)) return value
-  throw new InputError(`Input 'output-file-name' must be a file name without folders, got '${value}'.`)
 }
 
 function keys<T extends object>(o: T): (keyof T & string)[] {
