@@ -149,3 +149,35 @@ describe('upload-prefix and datastore', () => {
     }
   })
 })
+
+describe('values an error quotes are shown as data', () => {
+  // What the runner would take as a command on a line: `::name` at its start (after blanks) or `##[` anywhere.
+  const forged = 'x\n::warning::forged\r::stop-commands::tok\u2028::error::y ##[error]z'
+  it.each([
+    ['input-uri', { 'input-uri': forged }],
+    ["inputs' entry", { 'input-uri': '', inputs: JSON.stringify({ heart: forged }) }],
+    ['inputs', { 'input-uri': '', inputs: JSON.stringify({ [forged]: 'azureml://datastores/d/paths/p/' }) }],
+    ['workspace', { workspace: forged }],
+    ['deployment-name', { 'deployment-name': forged }],
+    ['client-id', { 'client-id': forged }],
+    ['mini-batch-size', { 'mini-batch-size': forged }],
+    ['output-uri', { 'output-uri': `azureml://x/${forged}` }],
+    ['output-file-name', { 'output-file-name': forged }],
+    ['experiment-name', { 'experiment-name': forged }],
+    ['job-name', { 'job-name': forged }],
+    ['download-path', { 'download-path': `../${forged}` }],
+    ['tags', { tags: `${forged}: [1]` }]
+  ])('%s', (input, overrides) => {
+    const message = problemsOf({ wait: 'true', ...overrides })
+    expect(message).toContain(`'${input.split("'")[0]}`)
+    for (const line of message.split('\n')) {
+      expect(line).not.toMatch(/^\s*::|##\[|[\r\u2028]/)
+    }
+  })
+
+  it('keeps the lines an explanation breaks itself', () => {
+    const message = problemsOf({ 'client-secret': '', 'tenant-id': '', 'client-id': '' })
+    expect(message.split('\n').length).toBeGreaterThan(2)
+    expect(message).not.toContain('\\n')
+  })
+})

@@ -1,3 +1,5 @@
+import { logSafe } from './untrusted-text.js'
+
 // Pure checks of the formats the inputs take. Each returns the normalised value or throws an InputError that names
 // the input, says what was expected and what to do.
 
@@ -19,14 +21,14 @@ export function tenantId(value: string): string {
     )
   }
   throw new InputError(
-    `Input 'tenant-id' must be a tenant GUID or a domain such as contoso.onmicrosoft.com, got '${value}'.`
+    `Input 'tenant-id' must be a tenant GUID or a domain such as contoso.onmicrosoft.com, got '${shortened(value)}'.`
   )
 }
 
 export function clientId(value: string): string {
   if (guid.test(value)) return value
   throw new InputError(
-    `Input 'client-id' must be a GUID: the app registration's "Application (client) ID", got '${value}'.`
+    `Input 'client-id' must be a GUID: the app registration's "Application (client) ID", got '${shortened(value)}'.`
   )
 }
 
@@ -102,10 +104,12 @@ export function httpsUrl(input: string, value: string): URL {
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(`Input '${input}' must be an https URL, got '${value}'.`)
+    throw new InputError(`Input '${input}' must be an https URL, got '${shortened(value)}'.`)
   }
   if (url.protocol !== 'https:') {
-    throw new InputError(`Input '${input}' must use https, got '${url.protocol.replace(':', '')}' in '${value}'.`)
+    throw new InputError(
+      `Input '${input}' must use https, got '${url.protocol.replace(':', '')}' in '${shortened(value)}'.`
+    )
   }
   return url
 }
@@ -141,7 +145,7 @@ export function scoringUri(value: string): string {
 export function deployment(value: string): string {
   if (deploymentName.test(value)) return value
   throw new InputError(
-    `Input 'deployment-name' must be a deployment name (letters, digits, '-' and '_', starting with a letter or digit), got '${value}'.`
+    `Input 'deployment-name' must be a deployment name (letters, digits, '-' and '_', starting with a letter or digit), got '${shortened(value)}'.`
   )
 }
 
@@ -187,10 +191,9 @@ function prefixProblem(prefix: string): string | undefined {
 // eslint-disable-next-line no-control-regex
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
-// An input shown back in an error: one line, and short enough to read.
-function shortened(value: string): string {
-  const oneLine = JSON.stringify(value).slice(1, -1)
-  return oneLine.length > 100 ? `${oneLine.slice(0, 100)}…` : oneLine
+// An input shown back in an error: one line the runner cannot take as a command, and short enough to read.
+export function shortened(value: string): string {
+  return logSafe(value, 100)
 }
 
 // A file name is at most 255 characters on the file systems a runner downloads to.
@@ -254,12 +257,12 @@ export function displayName(value: string): string {
 export function oneOf<T extends string>(input: string, allowed: readonly T[], value: string): T {
   const found = allowed.find(a => a === value.toLowerCase())
   if (found) return found
-  throw new InputError(`Input '${input}' must be one of ${allowed.join(', ')}, got '${value}'.`)
+  throw new InputError(`Input '${input}' must be one of ${allowed.join(', ')}, got '${shortened(value)}'.`)
 }
 
 /** true/false as YAML 1.2 spells them (what workflow authors write), the same set @actions/core accepts. */
 export function boolean(input: string, value: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new InputError(`Input '${input}' must be true or false, got '${value}'.`)
+  throw new InputError(`Input '${input}' must be true or false, got '${shortened(value)}'.`)
 }
