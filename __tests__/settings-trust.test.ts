@@ -46,6 +46,48 @@ describe('URLs that hold credentials are refused and not shown', () => {
   })
 })
 
+describe('a signature is found however the URL spells it', () => {
+  const secret = 'Zq9SecretSig'
+  const blob = 'https://mystorage.blob.core.windows.net/data/x.csv'
+  it.each([
+    ['percent-encoded name', `${blob}?%73ig=${secret}`],
+    ['percent-encoded =', `${blob}?sig%3D${secret}`],
+    ['percent-encoded ?', `${blob}%3Fsig=${secret}`],
+    ['encoded twice', `${blob}?%2573ig=${secret}`],
+    ['in the fragment', `${blob}#sig=${secret}`],
+    ['after an HTML &amp;', `${blob}?a=1&amp;sig=${secret}`],
+    ['after a numeric entity', `${blob}?a=1&#38;sig=${secret}`],
+    ['as a hex entity', `${blob}?a=1&#x26;&#x73;ig=${secret}`],
+    ['after ;', `${blob};sig=${secret}`],
+    ['after ; in the query', `${blob}?a=1;sig=${secret}`],
+    ['in upper case', `${blob}?SIG=${secret}`],
+    ['with blanks before =', `${blob}?sig =${secret}`],
+    ['a SAS version alone', `${blob}#sv=2022-11-02`],
+    ['a user and password, encoded', `https%3A%2F%2Fuser:${secret}@mystorage.blob.core.windows.net/data/`]
+  ])('%s', (_, uri) => {
+    for (const [input, overrides] of [
+      ['input-uri', { 'input-uri': uri }],
+      ["inputs' entry 'heart", { 'input-uri': '', inputs: JSON.stringify({ heart: uri }) }],
+      ['output-uri', { 'output-uri': `azureml://datastores/d/paths/out/${uri.slice(blob.length)}` }]
+    ] as const) {
+      if (input === 'output-uri' && !uri.startsWith(blob)) continue
+      const message = problemsOf(overrides)
+      expect(message).toContain(`Input '${input}' holds credentials`)
+      expect(message).not.toContain(secret)
+    }
+  })
+
+  it.each([
+    `${blob}`,
+    'https://mystorage.blob.core.windows.net/data/design%20signals/',
+    'https://mystorage.blob.core.windows.net/data/x.csv?version=3',
+    'azureml://datastores/d/paths/sigma=1/',
+    'azureml://datastores/d/paths/a&b/'
+  ])('takes %s', uri => {
+    expect(settingsFrom({ 'input-uri': uri }).job.inputs).toEqual([expect.objectContaining({ uri })])
+  })
+})
+
 describe('URLs are used as given or refused, never silently changed', () => {
   it('refuses a query or fragment on endpoint-uri, without showing it', () => {
     const message = problemsOf({ 'endpoint-uri': 'https://heart-ep.westus2.inference.ml.azure.com/jobs?x=1#zq7' })
@@ -105,5 +147,37 @@ describe('upload-prefix and datastore', () => {
     for (const name of ['workspaceblobstore', 'blob-datastore', 'heart_data_2', 'x'.repeat(255)]) {
       expect(settingsFrom({ ...upload, datastore: name }).upload?.datastore).toBe(name)
     }
+  })
+})
+
+describe('values an error quotes are shown as data', () => {
+  // What the runner would take as a command on a line: `::name` at its start (after blanks) or `##[` anywhere.
+  const forged = 'x\n::warning::forged\r::stop-commands::tok\u2028::error::y ##[error]z'
+  it.each([
+    ['input-uri', { 'input-uri': forged }],
+    ["inputs' entry", { 'input-uri': '', inputs: JSON.stringify({ heart: forged }) }],
+    ['inputs', { 'input-uri': '', inputs: JSON.stringify({ [forged]: 'azureml://datastores/d/paths/p/' }) }],
+    ['workspace', { workspace: forged }],
+    ['deployment-name', { 'deployment-name': forged }],
+    ['client-id', { 'client-id': forged }],
+    ['mini-batch-size', { 'mini-batch-size': forged }],
+    ['output-uri', { 'output-uri': `azureml://x/${forged}` }],
+    ['output-file-name', { 'output-file-name': forged }],
+    ['experiment-name', { 'experiment-name': forged }],
+    ['job-name', { 'job-name': forged }],
+    ['download-path', { 'download-path': `../${forged}` }],
+    ['tags', { tags: `${forged}: [1]` }]
+  ])('%s', (input, overrides) => {
+    const message = problemsOf({ wait: 'true', ...overrides })
+    expect(message).toContain(`'${input.split("'")[0]}`)
+    for (const line of message.split('\n')) {
+      expect(line).not.toMatch(/^\s*::|##\[|[\r\u2028]/)
+    }
+  })
+
+  it('keeps the lines an explanation breaks itself', () => {
+    const message = problemsOf({ 'client-secret': '', 'tenant-id': '', 'client-id': '' })
+    expect(message.split('\n').length).toBeGreaterThan(2)
+    expect(message).not.toContain('\\n')
   })
 })

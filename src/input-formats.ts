@@ -1,3 +1,5 @@
+import { logSafe } from './untrusted-text.js'
+
 // Pure checks of the formats the inputs take. Each returns the normalised value or throws an InputError that names
 // the input, says what was expected and what to do.
 
@@ -19,29 +21,31 @@ export function tenantId(value: string): string {
     )
   }
   throw new InputError(
-    `Input 'tenant-id' must be a tenant GUID or a domain such as contoso.onmicrosoft.com, got '${value}'.`
+    `Input 'tenant-id' must be a tenant GUID or a domain such as contoso.onmicrosoft.com, got '${shortened(value)}'.`
   )
 }
 
 export function clientId(value: string): string {
   if (guid.test(value)) return value
   throw new InputError(
-    `Input 'client-id' must be a GUID: the app registration's "Application (client) ID", got '${value}'.`
+    `Input 'client-id' must be a GUID: the app registration's "Application (client) ID", got '${shortened(value)}'.`
   )
 }
 
 // A user name and password, or a shared access signature (Azure Storage's SAS query parameters), in a URL are keys
 // to what it names. Such a URL is refused and never shown: it would reach the log, the dry run and the summary, and
 // a key handed to a workflow belongs in a secret the action does not need. Checked on the text, so a URL that does
-// not parse is caught too.
+// not parse is caught too, and on the text decoded as a service or a browser may decode it (percent-encoding, HTML
+// entities, twice over), with parameters after '?', '&', '#' or ';'.
 const userInfo = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*@/i
 const sasParameter =
-  /[?&](?:sig|signature|sv|se|st|sp|spr|sr|srt|ss|si|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|sdd|ses)=/i
+  /(?:^|[?&#;])\s*(?:sig|signature|sv|se|st|sp|spr|sr|srt|ss|si|skoid|sktid|skt|ske|sks|skv|saoid|suoid|scid|sdd|ses)\s*=/i
 
 export function refuseCredentials(input: string, value: string): void {
-  const what = userInfo.test(value)
+  const forms = decodedForms(value)
+  const what = forms.some(form => userInfo.test(form))
     ? 'a user name or password'
-    : sasParameter.test(value)
+    : forms.some(form => sasParameter.test(form))
       ? 'a shared access signature (sig=, sv=, se=...)'
       : undefined
   if (what) {
@@ -53,16 +57,59 @@ export function refuseCredentials(input: string, value: string): void {
   }
 }
 
+// Each round undoes one layer of encoding; a few rounds reach text encoded more times than any tool would by mistake.
+const decodingRounds = 4
+
+function decodedForms(value: string): string[] {
+  const forms = [value]
+  for (let round = 0; round < decodingRounds; round++) {
+    const last = forms[forms.length - 1] ?? value
+    const next = decodeHtmlEntities(percentDecoded(last))
+    if (next === last) break
+    forms.push(next)
+  }
+  return forms
+}
+
+// Byte by byte: the parameter names are ASCII, and a malformed sequence elsewhere must not stop the decoding.
+function percentDecoded(text: string): string {
+  return text.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+}
+
+// The entities that can spell a URL's separators, by number or by name; the final ';' is optional in HTML.
+const namedEntities: Record<string, string> = {
+  amp: '&',
+  equals: '=',
+  quest: '?',
+  num: '#',
+  semi: ';',
+  sol: '/',
+  colon: ':',
+  commat: '@'
+}
+
+function decodeHtmlEntities(text: string): string {
+  return text.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));?/gi, (entity, decimal, hex, name) => {
+    if (decimal !== undefined || hex !== undefined) {
+      const code = decimal !== undefined ? parseInt(decimal as string, 10) : parseInt(hex as string, 16)
+      return code <= 0x10ffff ? String.fromCodePoint(code) : entity
+    }
+    return namedEntities[(name as string).toLowerCase()] ?? entity
+  })
+}
+
 export function httpsUrl(input: string, value: string): URL {
   refuseCredentials(input, value)
   let url: URL
   try {
     url = new URL(value)
   } catch {
-    throw new InputError(`Input '${input}' must be an https URL, got '${value}'.`)
+    throw new InputError(`Input '${input}' must be an https URL, got '${shortened(value)}'.`)
   }
   if (url.protocol !== 'https:') {
-    throw new InputError(`Input '${input}' must use https, got '${url.protocol.replace(':', '')}' in '${value}'.`)
+    throw new InputError(
+      `Input '${input}' must use https, got '${url.protocol.replace(':', '')}' in '${shortened(value)}'.`
+    )
   }
   return url
 }
@@ -98,7 +145,7 @@ export function scoringUri(value: string): string {
 export function deployment(value: string): string {
   if (deploymentName.test(value)) return value
   throw new InputError(
-    `Input 'deployment-name' must be a deployment name (letters, digits, '-' and '_', starting with a letter or digit), got '${value}'.`
+    `Input 'deployment-name' must be a deployment name (letters, digits, '-' and '_', starting with a letter or digit), got '${shortened(value)}'.`
   )
 }
 
@@ -144,21 +191,78 @@ function prefixProblem(prefix: string): string | undefined {
 // eslint-disable-next-line no-control-regex
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
 
-// An input shown back in an error: one line, and short enough to read.
-function shortened(value: string): string {
-  const oneLine = JSON.stringify(value).slice(1, -1)
-  return oneLine.length > 100 ? `${oneLine.slice(0, 100)}…` : oneLine
+// An input shown back in an error: one line the runner cannot take as a command, and short enough to read.
+export function shortened(value: string): string {
+  return logSafe(value, 100)
+}
+
+// A file name is at most 255 characters on the file systems a runner downloads to.
+const maxFileNameLength = 255
+
+/**
+ * output-file-name: the file the deployment writes in its output folder, the last part of the output's URI when the
+ * action chooses where the output goes, and the name of the file downloaded. So a plain file name: no folder, nothing
+ * that would change the URL or that a runner's file system refuses.
+ */
+export function outputFileName(value: string): string {
+  const problem = fileNameProblem(value)
+  if (problem === undefined) return value
+  throw new InputError(
+    `Input 'output-file-name' must be a file name such as predictions.csv (letters, digits, '.', '_' and '-', ` +
+      `at most ${maxFileNameLength} characters), got '${shortened(value)}': ${problem}.`
+  )
+}
+
+function fileNameProblem(name: string): string | undefined {
+  if (name.length > maxFileNameLength) return `it is longer than ${maxFileNameLength} characters`
+  if (controlCharacter.test(name)) return 'it holds a line break or another control character'
+  if (/[/\\]/.test(name)) return "it names a folder ('/' or '\\'); the folder is output-uri's to choose"
+  if (name === '.' || name === '..') return "'.' and '..' name folders, not files"
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name)) {
+    return "it holds other characters, or starts with '.'"
+  }
+  return undefined
+}
+
+// Azure ML's rule, in the words the service refuses a name with: "Experiment name must be 1-256 characters, start
+// with a letter or a number, and can only contain letters, numbers, underscores, and dashes."
+const experiment = /^[A-Za-z0-9][A-Za-z0-9_-]{0,255}$/
+
+export function experimentName(value: string): string {
+  if (experiment.test(value)) return value
+  throw new InputError(
+    "Input 'experiment-name' must be an Azure ML experiment name (letters, digits, '_' and '-', starting with a " +
+      `letter or digit, at most 256 characters), got '${shortened(value)}'.`
+  )
+}
+
+// Azure ML publishes no rule for a job's display name (Studio shows it as text); one line of at most the length an
+// experiment name may have is what a name in a list needs.
+const maxDisplayNameLength = 256
+
+export function displayName(value: string): string {
+  const problem =
+    value.length > maxDisplayNameLength
+      ? `it is longer than ${maxDisplayNameLength} characters`
+      : controlCharacter.test(value)
+        ? 'it holds a line break or another control character'
+        : undefined
+  if (problem === undefined) return value
+  throw new InputError(
+    `Input 'job-name' must be a display name on one line, at most ${maxDisplayNameLength} characters, ` +
+      `got '${shortened(value)}': ${problem}.`
+  )
 }
 
 export function oneOf<T extends string>(input: string, allowed: readonly T[], value: string): T {
   const found = allowed.find(a => a === value.toLowerCase())
   if (found) return found
-  throw new InputError(`Input '${input}' must be one of ${allowed.join(', ')}, got '${value}'.`)
+  throw new InputError(`Input '${input}' must be one of ${allowed.join(', ')}, got '${shortened(value)}'.`)
 }
 
 /** true/false as YAML 1.2 spells them (what workflow authors write), the same set @actions/core accepts. */
 export function boolean(input: string, value: string): boolean {
   if (['true', 'True', 'TRUE'].includes(value)) return true
   if (['false', 'False', 'FALSE'].includes(value)) return false
-  throw new InputError(`Input '${input}' must be true or false, got '${value}'.`)
+  throw new InputError(`Input '${input}' must be true or false, got '${shortened(value)}'.`)
 }

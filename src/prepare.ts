@@ -7,6 +7,7 @@ import { createCredential } from './sign-in/credential.js'
 import { requestGitHubIdToken } from './sign-in/github-id-token.js'
 import { secretParts } from './sign-in/secret-parts.js'
 import { describeSignIn } from './sign-in/sign-in.js'
+import { logSafe } from './untrusted-text.js'
 
 /** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
 export function prepare(): { settings: Settings; credential: TokenCredential } {
@@ -27,7 +28,8 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
 /** main's sign-in: from here on requests go out, through these clients; the first of them asks for a token. */
 export function signIn(settings: Settings, credential: TokenCredential): AzureClients {
   if (core.isDebug()) sendAzureLogToDebug(core.debug)
-  core.info(`Signing in as the ${describeSignIn(settings.signIn)}`)
+  // An OpenID Connect audience is shown as the input gave it.
+  core.info(logSafe(`Signing in as the ${describeSignIn(settings.signIn)}`))
   return azureClients(credential, settings.cloud, message => core.info(message))
 }
 

@@ -7,6 +7,7 @@ import { readJobDefinition, type InputAccess, type JobDefinition } from './job/j
 import { readResults, type ResultsSettings } from './results/download/results-settings.js'
 import { clouds, cloudNames, type Cloud } from './sign-in/clouds.js'
 import { resolveSignIn, type SignIn } from './sign-in/sign-in.js'
+import { logSafe } from './untrusted-text.js'
 import { parseWorkspaceId } from './workspace-id.js'
 
 /** Whether and how to follow the job after submitting it. */
@@ -121,7 +122,9 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
   const authorityHostInput = get('authority-host') || resolved?.authorityHost || ''
   const scoringUri = check(() => format.scoringUri(required('endpoint-uri')))
   if (scoringUri && !/\/jobs\/*$/.test(new URL(get('endpoint-uri')).pathname)) {
-    runner.notice(`Input 'endpoint-uri' does not end in /jobs; scoring at ${scoringUri}, the endpoint's scoring URI.`)
+    runner.notice(
+      logSafe(`Input 'endpoint-uri' does not end in /jobs; scoring at ${scoringUri}, the endpoint's scoring URI.`)
+    )
   }
   const settings: Settings = {
     signIn: resolved?.signIn,
@@ -166,16 +169,30 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
   const shortNames = (settings.job.inputs ?? []).filter(i => i.kind === 'data' && isDataAssetShortName(i.uri))
   if (shortNames.length > 0 && !settings.workspace) {
     problems.push(
-      `Data asset short names (${shortNames.map(i => (i.kind === 'data' ? i.uri : '')).join(', ')}) are looked up in ` +
+      `Data asset short names (${shortNames.map(i => (i.kind === 'data' ? format.shortened(i.uri) : '')).join(', ')}) are looked up in ` +
         "a workspace: give 'workspace' (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>)."
     )
   }
   if (settings.upload && !settings.workspace) {
     problems.push("Input 'input-path' uploads to a datastore of the workspace: give 'workspace' (its ARM id).")
   }
-  if (problems.length > 0) throw new InputError(problems.join('\n'))
+  if (problems.length > 0) throw new InputError(shownProblems(problems))
   return settings
 }
+
+// A value an error quotes may come from event data (`${{ github.event... }}`): whichever check raised it, each line
+// of the error goes through logSafe, so that what the step prints or annotates holds no runner command. Lines the
+// message itself breaks (a list of ways to sign in) stay.
+function shownProblems(problems: string[]): string {
+  return problems
+    .join('\n')
+    .split('\n')
+    .map(line => logSafe(line, maxProblemLineLength))
+    .join('\n')
+}
+
+// Room for the longest explanation (the forms of a data location) with the values it quotes.
+const maxProblemLineLength = 2000
 
 // A wait cannot outlast the job it runs in: 5 days is the longest a job may run, on a self-hosted runner (6 hours
 // on GitHub's own). A shorter wait than a second could not see even the first status.
@@ -208,6 +225,6 @@ function workspaceId(value: string): string {
   if (parseWorkspaceId(id)?.below === '') return id
   throw new InputError(
     "Input 'workspace' must be the workspace's ARM id: " +
-      `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>, got '${value}'.`
+      `/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>, got '${format.shortened(value)}'.`
   )
 }

@@ -122,7 +122,6 @@ describe('output and batch settings', () => {
     [{ 'max-retries': '-1' }, "Input 'max-retries' must be a whole number (0 or more)"],
     [{ 'retry-timeout': '30' }, "Input 'retry-timeout' must be a duration"],
     [{ 'logging-level': 'verbose' }, "Input 'logging-level' must be one of info, warning, debug"],
-    [{ 'output-file-name': 'out/scores.csv' }, "Input 'output-file-name' must be a file name without folders"],
     [
       { 'output-uri': 'azureml://datastores/d/paths/p/', 'output-name': '1st' },
       "Input 'output-name': '1st' is not a valid name"
@@ -131,5 +130,80 @@ describe('output and batch settings', () => {
     [{ tags: 'team: "unclosed' }, "Input 'tags' is not valid YAML or JSON"]
   ])('refuses %o', (inputs, message) => {
     expect(read({ ...oneInput, ...inputs }).problems.join('\n')).toContain(message)
+  })
+})
+
+describe('names sent in the request', () => {
+  const fileName = "Input 'output-file-name' must be a file name such as predictions.csv"
+  it.each([
+    ['out/scores.csv', 'it names a folder'],
+    ['out\\scores.csv', 'it names a folder'],
+    ['..', "'.' and '..' name folders"],
+    ['.', "'.' and '..' name folders"],
+    ['scores.csv\n::warning::forged', 'control character'],
+    ['scores\u2028.csv', 'control character'],
+    ['x'.repeat(100_000), 'longer than 255 characters'],
+    ['scores?.csv', 'other characters'],
+    ['scores#1.csv', 'other characters'],
+    ['scores 1.csv', 'other characters'],
+    ['.scores.csv', "starts with '.'"]
+  ])('refuses output-file-name #%#', (value, why) => {
+    const { definition, problems } = read({ ...oneInput, 'output-file-name': value })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain(fileName)
+    expect(problems[0]).toContain(why)
+    expect(problems[0]).not.toMatch(/x{101}/)
+    expect(problems[0]?.split('\n')).toHaveLength(1)
+    expect(definition.outputFileName).toBeUndefined()
+  })
+
+  it.each(['predictions.csv', 'scores_2026-11.jsonl', 'a..b.csv', '_out', 'p'.repeat(255)])(
+    'takes output-file-name #%#',
+    value => {
+      const { definition, problems } = read({ ...oneInput, 'output-file-name': value })
+      expect(problems).toEqual([])
+      expect(definition.outputFileName).toBe(value)
+    }
+  )
+
+  it.each([
+    ['heart scoring', "'heart scoring'"],
+    ['-heart', "'-heart'"],
+    ['heart.scoring', "'heart.scoring'"],
+    ['heart/scoring', "'heart/scoring'"],
+    ['heart\n::stop-commands::x', "'heart\\n::stop-commands::x'"],
+    ['e'.repeat(257), `'${'e'.repeat(100)}…'`]
+  ])('refuses experiment-name #%#', (value, shown) => {
+    const { problems } = read({ ...oneInput, 'experiment-name': value })
+    expect(problems).toEqual([
+      "Input 'experiment-name' must be an Azure ML experiment name (letters, digits, '_' and '-', starting with a " +
+        `letter or digit, at most 256 characters), got ${shown}.`
+    ])
+  })
+
+  it.each(['heart-scoring', 'Heart_Scoring_2', '7days', 'e'.repeat(256)])('takes experiment-name #%#', value => {
+    const { definition, problems } = read({ ...oneInput, 'experiment-name': value })
+    expect(problems).toEqual([])
+    expect(definition.experimentName).toBe(value)
+  })
+
+  it.each([
+    ['nightly\n::warning::forged', 'control character'],
+    ['nightly\r##[error]x', 'control character'],
+    ['nightly\u0085x', 'control character'],
+    ['n'.repeat(100_000), 'longer than 256 characters']
+  ])('refuses job-name #%#', (value, why) => {
+    const { definition, problems } = read({ ...oneInput, 'job-name': value })
+    expect(problems).toHaveLength(1)
+    expect(problems[0]).toContain("Input 'job-name' must be a display name on one line, at most 256 characters")
+    expect(problems[0]).toContain(why)
+    expect(problems[0]).not.toMatch(/n{101}/)
+    expect(definition.displayName).toBeUndefined()
+  })
+
+  it.each(['nightly heart scoring (v2)', 'Évaluation — 2026/11', 'n'.repeat(256)])('takes job-name #%#', value => {
+    const { definition, problems } = read({ ...oneInput, 'job-name': value })
+    expect(problems).toEqual([])
+    expect(definition.displayName).toBe(value)
   })
 })

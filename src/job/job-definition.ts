@@ -2,6 +2,7 @@ import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { parseDuration } from '../duration.js'
 import * as format from '../input-formats.js'
 import { InputError } from '../input-formats.js'
+import { logSafe } from '../untrusted-text.js'
 import { dataUri, isDataAssetShortName, isDatastorePath } from './data-uri.js'
 
 // Everything about the job itself that a workflow can set, as `az ml batch-endpoint invoke` can: inputs, output,
@@ -56,7 +57,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
     if (!isDatastorePath(value)) {
       throw new InputError(
         `Input 'output-uri' must be a datastore path: azureml://datastores/<datastore>/paths/<path> (or the long ` +
-          `azureml://subscriptions/... form); outputs go to blob datastores only. Got '${value}'.`
+          `azureml://subscriptions/... form); outputs go to blob datastores only. Got '${format.shortened(value)}'.`
       )
     }
     return value
@@ -71,7 +72,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
           uri: outputUri
         }
       : undefined,
-    outputFileName: optional('output-file-name', value => fileName(value)),
+    outputFileName: optional('output-file-name', value => format.outputFileName(value)),
     miniBatchSize: optional('mini-batch-size', value => whole('mini-batch-size', value, 1)),
     instanceCount: optional('instance-count', value => whole('instance-count', value, 1)),
     errorThreshold: optional('error-threshold', value => whole('error-threshold', value, -1)),
@@ -81,8 +82,8 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
       'logging-level',
       value => loggingLevels[format.oneOf('logging-level', keys(loggingLevels), value)]
     ),
-    experimentName: optional('experiment-name', value => value),
-    displayName: optional('job-name', value => value),
+    experimentName: optional('experiment-name', value => format.experimentName(value)),
+    displayName: optional('job-name', value => format.displayName(value)),
     tags: optional('tags', value => readTags(value)) ?? {}
   }
 }
@@ -125,7 +126,9 @@ function readInput(inputName: string, value: unknown): JobInput {
   const where = `Input 'inputs', entry '${inputName}'`
   if (typeof value === 'string') return data(inputName, value, undefined)
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new InputError(`${where} must be a URI, {type, uri} or {value}, got ${JSON.stringify(value)}.`)
+    throw new InputError(
+      `${where} must be a URI, {type, uri} or {value}, got ${format.shortened(JSON.stringify(value) ?? String(value))}.`
+    )
   }
   const spec = value as Record<string, unknown>
   if ('value' in spec) {
@@ -138,7 +141,7 @@ function readInput(inputName: string, value: unknown): JobInput {
   if (typeof spec['uri'] !== 'string') throw new InputError(`${where} has neither 'uri' nor 'value'.`)
   const type = spec['type'] === undefined ? undefined : String(spec['type'])
   if (type !== undefined && !(type in dataTypes)) {
-    throw new InputError(`${where} has type '${type}'; it must be uri_folder or uri_file.`)
+    throw new InputError(`${where} has type '${format.shortened(type)}'; it must be uri_folder or uri_file.`)
   }
   return data(inputName, spec['uri'], type === undefined ? undefined : dataTypes[type])
 }
@@ -160,7 +163,9 @@ function readTags(text: string): Record<string, string> {
   const tags: Record<string, string> = {}
   for (const [key, value] of Object.entries(yamlMap('tags', text))) {
     if (value !== null && typeof value === 'object') {
-      throw new InputError(`Input 'tags', entry '${key}': a tag value must be text, a number or a boolean.`)
+      throw new InputError(
+        `Input 'tags', entry '${format.shortened(key)}': a tag value must be text, a number or a boolean.`
+      )
     }
     tags[key] = value === null ? '' : String(value)
   }
@@ -176,8 +181,8 @@ function yamlMap(input: string, text: string): Record<string, unknown> {
       error instanceof YAMLParseError && error.linePos
         ? ` (line ${error.linePos[0].line}, column ${error.linePos[0].col})`
         : ''
-    const why = error instanceof Error ? error.message.split('\n')[0] : String(error)
-    throw new InputError(`Input '${input}' is not valid YAML or JSON${where}: ${why}`)
+    const why = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error)
+    throw new InputError(`Input '${input}' is not valid YAML or JSON${where}: ${logSafe(why, 300)}`)
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new InputError(`Input '${input}' must be a map of names to values (YAML or JSON).`)
@@ -189,7 +194,7 @@ function whole(input: string, value: string, min: number): number {
   const n = Number(value)
   if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
     throw new InputError(
-      `Input '${input}' must be a whole number${min === -1 ? ' (-1 or more)' : min === 0 ? ' (0 or more)' : ' (1 or more)'}, got '${value}'.`
+      `Input '${input}' must be a whole number${min === -1 ? ' (-1 or more)' : min === 0 ? ' (0 or more)' : ' (1 or more)'}, got '${format.shortened(value)}'.`
     )
   }
   return n
@@ -197,12 +202,9 @@ function whole(input: string, value: string, min: number): number {
 
 function name(input: string, value: string): string {
   if (/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(value)) return value
-  throw new InputError(`Input '${input}': '${value}' is not a valid name (letters, digits, '_', '.', '-').`)
-}
-
-function fileName(value: string): string {
-  if (!/[/\\]/.test(value)) return value
-  throw new InputError(`Input 'output-file-name' must be a file name without folders, got '${value}'.`)
+  throw new InputError(
+    `Input '${input}': '${format.shortened(value)}' is not a valid name (letters, digits, '_', '.', '-').`
+  )
 }
 
 function keys<T extends object>(o: T): (keyof T & string)[] {

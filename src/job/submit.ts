@@ -45,7 +45,8 @@ export async function submitStep(
   settings: Settings,
   control: SubmitStepControl
 ): Promise<SubmittedJob> {
-  if (settings.results?.chosen) core.info(`The job will write its results to ${settings.results.output.uri}`)
+  // The location holds output-name and output-file-name as the inputs gave them.
+  if (settings.results?.chosen) core.info(logSafe(`The job will write its results to ${settings.results.output.uri}`))
   const job = await core.group('Submit the batch scoring job', async () => {
     const provenance = provenanceTags(runContextFrom(process.env))
     const submitted = await untilAborted(submitJob(endpoint, settings, provenance, core, control), control.signal)

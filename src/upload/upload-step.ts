@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import type { Settings } from '../settings.js'
 import type { AzureClients } from '../sign-in/azure-clients.js'
 import { writeSummary } from '../summary.js'
+import { logSafe, markdownSafe } from '../untrusted-text.js'
 
 /**
  * input-path: the files go up to the datastore and become the job's input, and the step says how many went; undefined
@@ -22,11 +23,12 @@ export async function uploadStep(
     })
   )
   if (outcome.kind === 'skipped') {
-    core.info(`Nothing to score: ${outcome.reason}. No job was submitted.`)
+    // The reason quotes input-path, which may come from event data.
+    core.info(`Nothing to score: ${logSafe(outcome.reason)}. No job was submitted.`)
     core.setOutput('status', 'Skipped')
     core.setOutput('uploaded-files', 0)
     core.setOutput('uploaded-bytes', 0)
-    await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${outcome.reason}.\n`)
+    await writeSummary(`### Azure ML batch scoring job\n\nSkipped: ${markdownSafe(outcome.reason)}.\n`)
     return undefined
   }
   core.setOutput('uploaded-files', outcome.files)

@@ -3,6 +3,7 @@ import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
 import type { SubmittedJob } from '../../job/submitted-job.js'
 import type { Cloud } from '../../sign-in/clouds.js'
 import { withDatastoreContainer, type ContainerAccessLog } from '../../storage/container-access.js'
+import { logSafe } from '../../untrusted-text.js'
 import { parseWorkspaceId } from '../../workspace-id.js'
 import type { ResultsSettings } from './results-settings.js'
 import { downloadResults } from './download.js'
@@ -29,7 +30,8 @@ export async function fetchResults(
   if (!location) throw new Error(`The output ${output.uri} is not a datastore path; it cannot be downloaded.`)
   const workspace = location.workspace ?? parseWorkspaceId(job.id)?.workspace
   if (!workspace) throw new Error(`The job's id '${job.id}' names no Azure ML workspace to read the results from.`)
-  log.info(`Downloading ${output.uri} into ${downloadPath}`)
+  // Both are inputs as given (output-uri, download-path), which may come from event data.
+  log.info(logSafe(`Downloading ${output.uri} into ${downloadPath}`))
   const files = await withDatastoreContainer(
     { ...azure, workspace, datastore: location.datastore, log },
     { verb: 'read', role: 'Storage Blob Data Reader' },
