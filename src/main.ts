@@ -35,6 +35,7 @@ export async function run(): Promise<void> {
       signal: cancelled,
       // What post needs to find the job is saved before the request can create it.
       onSending: submission => state.saveSubmissionInFlight(submission),
+      onFate: fate => state.saveSubmissionFate(fate),
       onSubmitted: submitted => state.saveSubmittedJob(submitted.name, submitted.id)
     })
     const submittedAt = Date.now()

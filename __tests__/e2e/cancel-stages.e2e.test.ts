@@ -138,6 +138,29 @@ describe('a workflow run cancelled while the job is being submitted', () => {
     expectOneRepeatabilityId(fake)
   })
 
+  it('during a Retry-After pause after a refusal (429): no further POST, no job, and post sends nothing', async () => {
+    const { fake } = await scoring({ jobStatuses: ['Running'] })
+    fake.fail('submit', {
+      status: 429,
+      headers: { 'retry-after': '20' },
+      body: '{"error":{"code":"TooManyRequests","message":"slow down"}}'
+    })
+    const running = scenario.start({ wait: 'true', 'poll-interval': '1s' })
+    await running.waitForOutput(/^Submission failed \(HTTP 429\); trying again in 20\.0 s/)
+    const main = await cancelLikeTheRunner(running)
+
+    expect(main.signalsSent).toEqual(['SIGINT'])
+    expect(errorMessage(main)).toBe(
+      'The workflow run was cancelled: the endpoint refused every attempt of the submission before creating a job, ' +
+        'so there is none.'
+    )
+    const post = await runPost(main)
+    expect(post.exitCode).toBe(0)
+    expect(fake.requestsTo('submit')).toHaveLength(1)
+    expect(fake.jobs).toHaveLength(0)
+    expect(fake.requestsTo('armCancelJob')).toHaveLength(0)
+  })
+
   it('main killed mid-POST: post replays the submission and cancels the job it names', async () => {
     const { fake } = await scoring({ jobStatuses: ['Running'] })
     const slowMs = 3_000

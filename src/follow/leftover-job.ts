@@ -30,6 +30,10 @@ export async function cancelLeftoverJob(
     return 'the Azure job, if one was created, is left running, as cancel-on-workflow-cancel is false.'
   }
   let job = left.job
+  if (!job && left.refused) {
+    saveFollowEnded()
+    return 'the endpoint refused every attempt of the submission before creating a job, so there is none.'
+  }
   if (!job && left.submission) {
     job = await replaySubmission(clients.endpoint, left.submission, signal)
     if (!job) {
