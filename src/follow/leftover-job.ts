@@ -4,7 +4,50 @@ import type { AzureClients } from '../sign-in/azure-clients.js'
 import { logSafe } from '../untrusted-text.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
 import { classifyStatus } from './job-status.js'
-import { readLeftoverJob, saveCancelStage, saveFollowEnded, saveSubmittedJob } from './state.js'
+import { parseWorkspaceId } from '../workspace-id.js'
+import { readLeftoverJob, saveCancelStage, saveFollowEnded, saveSubmittedJob, type LeftoverJob } from './state.js'
+
+/** The saved state names a request or a job this step's inputs would not: post sends nothing on it. */
+export class StateMismatchError extends Error {
+  override name = 'StateMismatchError'
+}
+
+const submissionHeaders = new Set(['content-type', 'repeatability_request-id', 'azureml-model-deployment'])
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * What in the saved state does not match the step's inputs, or undefined. The state is a file on the runner that
+ * anything in the job can write, and post hands tokens on its word: the ML token goes only to 'endpoint-uri', with the
+ * headers a submission has, and a job is cancelled only if it is one the inputs could have started.
+ */
+export function stateMismatch(left: LeftoverJob, settings: Settings): string | undefined {
+  const submission = left.submission
+  if (submission) {
+    if (submission.scoringUri !== settings.scoringUri) {
+      return `the saved submission's scoring URI '${submission.scoringUri}' is not 'endpoint-uri' (${settings.scoringUri})`
+    }
+    const headers = Object.keys(submission.headers)
+    const odd = headers.find(name => !submissionHeaders.has(name) || typeof submission.headers[name] !== 'string')
+    if (odd !== undefined) return `the saved submission carries a header '${odd}' no submission has`
+    if (!uuid.test(submission.headers['repeatability_request-id'] ?? '')) {
+      return "the saved submission's repeatability_request-id is not a UUID"
+    }
+    if (submission.headers['azureml-model-deployment'] !== settings.deploymentName) {
+      return "the saved submission's deployment is not 'deployment-name'"
+    }
+  }
+  if (left.job) {
+    const workspace = parseWorkspaceId(left.job.id)
+    const below = /^(?:\/batchEndpoints\/[^/]+\/deployments\/[^/]+)?\/jobs\/([\w.-]+)$/i.exec(workspace?.below ?? '')
+    if (!workspace || below?.[1] !== left.job.name) {
+      return `the saved job id '${left.job.id}' is not the id of a job named '${left.job.name}' in a workspace`
+    }
+    if (settings.workspace && workspace.workspace.toLowerCase() !== settings.workspace.toLowerCase()) {
+      return `the saved job '${left.job.name}' is in workspace '${workspace.workspace}', not in 'workspace'`
+    }
+  }
+  return undefined
+}
 
 /**
  * After the workflow run was cancelled, makes sure no job it started outlives it, from the state main saved. Main
@@ -26,6 +69,13 @@ export async function cancelLeftoverJob(
   const left = readLeftoverJob()
   if (!left) return 'nothing was submitted.'
   if (left.ended || left.cancel === 'sent') return 'nothing is left to cancel.'
+  const mismatch = stateMismatch(left, settings)
+  if (mismatch) {
+    throw new StateMismatchError(
+      `the state saved for this step does not match its inputs: ${logSafe(mismatch)}. Nothing was sent; ` +
+        'if the run created a job, cancel it in Azure ML studio.'
+    )
+  }
   if (!settings.follow.cancelOnWorkflowCancel) {
     return 'the Azure job, if one was created, is left running, as cancel-on-workflow-cancel is false.'
   }
