@@ -34,8 +34,8 @@ export interface AzureRequest {
   signal?: AbortSignal
   /** Called as each attempt goes on the wire, its token in hand: from then on the service may act on it. */
   onSending?: () => void
-  /** Called as each attempt that went on the wire ends: with the status it was answered with, or undefined if none came. */
-  onAttemptEnded?: (status: number | undefined) => void
+  /** Called as each attempt that went on the wire ends: with the status it was answered with, or why none came. */
+  onAttemptEnded?: (status: number | undefined, errorCode?: string) => void
 }
 
 export interface AzureResponse {
@@ -100,15 +100,17 @@ export function createAzureClient(
         const watcher = request.abortSignal?.aborted ? undefined : watchers.get(request)
         watcher?.onSending?.()
         let status: number | undefined
+        let code: string | undefined
         try {
           const response = await next(request)
           status = response.status
           return response
         } catch (error) {
           status = isRestError(error) ? error.statusCode : undefined
+          code = isRestError(error) ? error.code : undefined
           throw error
         } finally {
-          watcher?.onAttemptEnded?.(status)
+          watcher?.onAttemptEnded?.(status, code)
         }
       }
     },

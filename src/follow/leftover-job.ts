@@ -1,6 +1,7 @@
+import { createAzureClient } from '../azure/azure-pipeline.js'
 import { replaySubmission } from '../job/submit.js'
 import type { Settings } from '../settings.js'
-import type { AzureClients } from '../sign-in/azure-clients.js'
+import { submitRetryLimits, type AzureClients } from '../sign-in/azure-clients.js'
 import { logSafe } from '../untrusted-text.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
 import { classifyStatus } from './job-status.js'
@@ -93,16 +94,64 @@ export async function cancelLeftoverJob(
     saveSubmittedJob(job.name, job.id)
   }
   if (!job) return 'nothing was submitted.'
+  return cancelNamedJob(job, settings, clients.arm, signal)
+}
+
+async function cancelNamedJob(
+  job: { name: string; id: string },
+  settings: Settings,
+  arm: AzureClients['arm'],
+  signal?: AbortSignal
+): Promise<string> {
   const jobName = logSafe(job.name)
   const jobUrl = armJobUrl(settings.resourceManager, job.id, job.name)
   // A status that cannot be read (an odd answer, a 404 of a job ARM does not show yet) is taken as still running.
-  const read = await readJobStatus(clients.arm, jobUrl, signal)
+  const read = await readJobStatus(arm, jobUrl, signal)
   if ('status' in read && (classifyStatus(read.status) !== 'running' || read.status === 'CancelRequested')) {
     saveFollowEnded()
     return `job ${jobName} is ${logSafe(read.status)}: nothing to cancel.`
   }
   saveCancelStage('sending')
-  await cancelJob(clients.arm, jobUrl, signal)
+  await cancelJob(arm, jobUrl, signal)
   saveCancelStage('sent')
   return `asked Azure to cancel job ${jobName}.`
+}
+
+/**
+ * Main's submission failed without saying whether the endpoint took the job: an attempt's answer never came, or came
+ * as a 408 or 5xx, which a gateway can send after the service took it. Before the step ends, the submission is sent
+ * once more with the same `repeatability_request-id`: the endpoint names the job it took, and that job is cancelled (the
+ * step has failed; nothing would follow it), or it refuses the request, and no job exists. This replay would create
+ * the job if the endpoint never took it (nothing else can tell the two apart), to be cancelled at once. Either way
+ * post then has nothing left to do. Returns what was found, as the sentence that ends the step's message.
+ */
+export async function settleUnknownSubmission(
+  settings: Settings,
+  clients: Pick<AzureClients, 'credential' | 'arm'>
+): Promise<string> {
+  const submission = readLeftoverJob()?.submission
+  if (!submission) return 'No request reached the endpoint: no job was started.'
+  // One attempt: the submission's own retries have already waited on this endpoint.
+  const once = createAzureClient(clients.credential, settings.cloud.mlScope, { ...submitRetryLimits, maxAttempts: 1 })
+  let job
+  try {
+    job = await replaySubmission(once, submission)
+  } catch (error) {
+    const reason = logSafe(error instanceof Error ? error.message : String(error))
+    return (
+      'Whether the endpoint took the job is unknown: sent again with the same repeatability_request-id ' +
+      `(${submission.headers['repeatability_request-id']}), the submission got no answer either (${reason}). ` +
+      'Look for the job in Azure ML studio before re-running.'
+    )
+  }
+  if (!job) {
+    saveFollowEnded()
+    return 'Sent again with the same repeatability_request-id, the submission was refused: no job was started.'
+  }
+  saveSubmittedJob(job.name, job.id)
+  const cancelled = await cancelNamedJob(job, settings, clients.arm)
+  return (
+    'The endpoint may have taken the job although its answer said otherwise: sent again with the same ' +
+    `repeatability_request-id, the submission names job ${logSafe(job.name)}, so it exists; ${cancelled}`
+  )
 }

@@ -21,14 +21,18 @@ export class EndpointError extends Error {
 }
 
 /**
- * What the attempts of one submission tell about its job: `refused` while every attempt that went out was answered with
- * a refusal made before any job exists (4xx but 408: a bad request, no access, throttled), `may-exist` once one was
- * not answered, or answered by something that may have taken it first (408, 5xx: a gateway after the service).
+ * What the attempts of one submission tell about its job: `refused` while every attempt that went out was refused
+ * before any job could exist (4xx but 408: a bad request, no access, throttled; or no connection at all), `may-exist`
+ * once one went unanswered, or was answered by something that may have taken it first (408, 5xx: a gateway).
  */
 export type SubmissionFate = 'refused' | 'may-exist'
 
-function refusedOutright(status: number | undefined): boolean {
-  return status !== undefined && status >= 400 && status <= 499 && status !== 408
+// Failures before the request could leave: no connection, no such host, a server certificate not trusted.
+const neverSent = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ERR_TLS_.*|.*CERT.*|UNABLE_TO_.*)$/
+
+function refusedOutright(status: number | undefined, errorCode: string | undefined): boolean {
+  if (status === undefined) return errorCode !== undefined && neverSent.test(errorCode)
+  return status >= 400 && status <= 499 && status !== 408
 }
 
 export interface Log {
@@ -108,8 +112,8 @@ export async function submitJob(
         )
         control.onSending?.(submission)
       },
-      onAttemptEnded: status => {
-        if (!refusedOutright(status)) mayExist = true
+      onAttemptEnded: (status, errorCode) => {
+        if (!refusedOutright(status, errorCode)) mayExist = true
         control.onFate?.(mayExist ? 'may-exist' : 'refused')
       }
     })
