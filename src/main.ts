@@ -1,10 +1,10 @@
 import * as core from '@actions/core'
 import { dryRun } from './dry-run.js'
 import { followJob } from './follow/follow.js'
-import { cancelLeftoverJob } from './follow/leftover-job.js'
+import { cancelLeftoverJob, settleUnknownSubmission } from './follow/leftover-job.js'
 import * as state from './follow/state.js'
 import { lookUpDataAssets } from './job/data-assets.js'
-import { submitStep } from './job/submit.js'
+import { EndpointError, submitStep } from './job/submit.js'
 import { prepare, signIn } from './prepare.js'
 import { reportOutcome } from './results/outcome.js'
 import type { Settings } from './settings.js'
@@ -35,6 +35,7 @@ export async function run(): Promise<void> {
       signal: cancelled,
       // What post needs to find the job is saved before the request can create it.
       onSending: submission => state.saveSubmissionInFlight(submission),
+      onFate: fate => state.saveSubmissionFate(fate),
       onSubmitted: submitted => state.saveSubmittedJob(submitted.name, submitted.id)
     })
     const submittedAt = Date.now()
@@ -51,7 +52,9 @@ export async function run(): Promise<void> {
     await reportOutcome(result, job, settings, clients)
   } catch (error) {
     if (cancelled.aborted && started) await endCancelledRun(started.settings, started.clients)
-    else core.setFailed(error instanceof Error ? error.message : String(error))
+    else if (error instanceof EndpointError && error.jobMayExist && started) {
+      await endUnknownSubmission(error, started.settings, started.clients)
+    } else core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
     cancellation.dispose()
   }
@@ -71,4 +74,16 @@ async function endCancelledRun(settings: Settings, clients: AzureClients): Promi
       `The workflow run was cancelled; cancelling the Azure job failed (${reason}). The post step tries again.`
     )
   }
+}
+
+/** The submission failed in a way that may hide a job: the step ends only once it knows, and says what it found. */
+async function endUnknownSubmission(error: EndpointError, settings: Settings, clients: AzureClients): Promise<void> {
+  let found
+  try {
+    found = await settleUnknownSubmission(settings, clients)
+  } catch (failure) {
+    const reason = logSafe(failure instanceof Error ? failure.message : String(failure))
+    found = `The endpoint may have taken the job; cancelling it failed (${reason}). Cancel it in Azure ML studio.`
+  }
+  core.setFailed(`${error.message}\n${found}`)
 }

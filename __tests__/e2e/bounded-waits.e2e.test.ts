@@ -104,7 +104,8 @@ describe('Azure requests, when a service keeps failing', () => {
       scenario.fake.fail('submit', ...Array.from({ length: 10 }, () => error))
       const result = await scenario.run()
       expectFailedByItself(result)
-      expect(scenario.fake.requestsTo('submit')).toHaveLength(5)
+      // Five attempts, then the one replay that asks whether a 500 hid a job.
+      expect(scenario.fake.requestsTo('submit')).toHaveLength(6)
       expect(errorMessage(result)).toContain('HTTP 500 InternalServerError: Something went wrong')
       expect(errorMessage(result)).toContain('after 5 attempts')
       expect(scenario.fake.jobs).toHaveLength(0)

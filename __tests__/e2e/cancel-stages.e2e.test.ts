@@ -1,7 +1,7 @@
 // A workflow run cancelled at any stage, end to end: dist/index.js gets the runner's signals (SIGINT, then SIGTERM
 // 7.5 s later, then SIGKILL 2.5 s after that), then the post step runs on the same state, as the runner runs it. At
 // the end the endpoint holds at most one job, and none is left running.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { appendFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -24,6 +24,11 @@ async function scoring(options: Parameters<typeof startScenario>[0] = {}): Promi
 /** The post step, as the runner runs it after a cancelled run: same inputs, the state main left. */
 function runPost(main: ActionResult, inputs: Record<string, string | undefined> = {}): Promise<ActionResult> {
   return scenario.run(inputs, { entry: 'post', workDir: main.workDir })
+}
+
+/** Rewrites one value of the state main left, as anything else in the job could between main and post. */
+function tamperState(main: ActionResult, name: string, value: string): void {
+  appendFileSync(join(main.workDir, 'state'), `${name}<<tampered_delimiter\n${value}\ntampered_delimiter\n`)
 }
 
 /** At most one job, and every job the run created was cancelled exactly once. */
@@ -138,6 +143,29 @@ describe('a workflow run cancelled while the job is being submitted', () => {
     expectOneRepeatabilityId(fake)
   })
 
+  it('during a Retry-After pause after a refusal (429): no further POST, no job, and post sends nothing', async () => {
+    const { fake } = await scoring({ jobStatuses: ['Running'] })
+    fake.fail('submit', {
+      status: 429,
+      headers: { 'retry-after': '20' },
+      body: '{"error":{"code":"TooManyRequests","message":"slow down"}}'
+    })
+    const running = scenario.start({ wait: 'true', 'poll-interval': '1s' })
+    await running.waitForOutput(/^Submission failed \(HTTP 429\); trying again in 20\.0 s/)
+    const main = await cancelLikeTheRunner(running)
+
+    expect(main.signalsSent).toEqual(['SIGINT'])
+    expect(errorMessage(main)).toBe(
+      'The workflow run was cancelled: the endpoint refused every attempt of the submission before creating a job, ' +
+        'so there is none.'
+    )
+    const post = await runPost(main)
+    expect(post.exitCode).toBe(0)
+    expect(fake.requestsTo('submit')).toHaveLength(1)
+    expect(fake.jobs).toHaveLength(0)
+    expect(fake.requestsTo('armCancelJob')).toHaveLength(0)
+  })
+
   it('main killed mid-POST: post replays the submission and cancels the job it names', async () => {
     const { fake } = await scoring({ jobStatuses: ['Running'] })
     const slowMs = 3_000
@@ -188,5 +216,49 @@ describe('a workflow run cancelled while the job is waited on', () => {
     expect(post.exitCode).toBe(0)
     expect(fake.jobs).toHaveLength(1)
     expectNoJobLeft(fake)
+  })
+})
+
+describe('post acts only on state that matches its inputs', () => {
+  it('a saved submission sent elsewhere: post warns, names it, and sends no token anywhere', async () => {
+    const { fake } = await scoring({ jobStatuses: ['Running'] })
+    fake.fail('submit', { delayMs: 3_000 })
+    const running = scenario.start({ wait: 'true' })
+    await until(() => fake.requestsTo('submit').length >= 1, 'the POST')
+    running.child.kill('SIGKILL')
+    const main = await running.result
+    const submission = JSON.parse(main.state['submission']!) as { scoringUri: string }
+    const elsewhere = `${fake.url}/elsewhere/jobs`
+    tamperState(main, 'submission', JSON.stringify({ ...submission, scoringUri: elsewhere }))
+    const seen = fake.requests.length
+
+    const post = await runPost(main)
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain(
+      '::warning::Could not cancel the Azure job: the state saved for this step does not match its inputs: the saved ' +
+        `submission's scoring URI '${elsewhere}' is not 'endpoint-uri' (${fake.scoringUri}). Nothing was sent`
+    )
+    expect(fake.requests.slice(seen).filter(r => r.headers['authorization'])).toEqual([])
+  })
+
+  it('a saved job in another workspace than the input names: post cancels nothing', async () => {
+    const { fake } = await scoring({ jobStatuses: ['Running'] })
+    const ws = fake.batchEndpoint.workspace
+    const inputs = { wait: 'true', 'poll-interval': '1s', workspace: workspaceArmId(ws) }
+    const running = scenario.start(inputs)
+    await until(() => fake.requestsTo('armGetJob').length >= 1, 'the first status read')
+    running.child.kill('SIGKILL')
+    const main = await running.result
+    const other = workspaceArmId({ ...ws, subscriptionId: '00000000-0000-4000-8000-000000000000' })
+    tamperState(main, 'jobId', `${other}/jobs/${main.state['jobName']}`)
+    const seen = fake.requests.length
+
+    const post = await runPost(main, inputs)
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toMatch(
+      /^::warning::Could not cancel the Azure job: .* is in workspace '\/subscriptions\/0{8}-/m
+    )
+    expect(fake.requests.slice(seen).filter(r => r.headers['authorization'])).toEqual([])
+    expect(fake.requestsTo('armCancelJob')).toHaveLength(0)
   })
 })

@@ -223,6 +223,75 @@ describe('transient failures are retried without a second job', () => {
   })
 })
 
+describe('a submission whose outcome is unknown is settled before the step ends', () => {
+  const busy = {
+    status: 503,
+    headers: { 'retry-after': '0' },
+    body: '{"error":{"code":"ServiceUnavailable","message":"busy"}}'
+  }
+
+  async function failingScenario(): Promise<Scenario> {
+    scenario = await startScenario({ jobStatuses: ['Running'] })
+    scenario.inputs['resource-manager-endpoint'] = scenario.fake.url
+    return scenario
+  }
+
+  /** The post step on the state main left: it has nothing left to do. */
+  async function expectPostSendsNothing(main: Awaited<ReturnType<Scenario['run']>>): Promise<void> {
+    const seen = scenario.fake.requests.length
+    const post = await scenario.run({}, { entry: 'post', workDir: main.workDir })
+    expect(post.exitCode).toBe(0)
+    expect(scenario.fake.requests.slice(seen).filter(r => r.headers['authorization'])).toEqual([])
+  }
+
+  it('503s after the endpoint took the job: the job is named and cancelled, and the message says so', async () => {
+    const { fake } = await failingScenario()
+    fake.fail('submit', { ...busy, afterCreate: true }, busy, busy, busy, busy)
+    const main = await scenario.run()
+
+    expect(main.exitCode).toBe(1)
+    const message = errorMessage(main)
+    expect(message).toMatch(/^The batch endpoint did not confirm the job: HTTP 503 ServiceUnavailable: busy\n/)
+    const job = fake.jobs[0]!
+    expect(message).toMatch(
+      new RegExp(`the submission names job ${job.name}, so it exists; asked Azure to cancel job ${job.name}\\.$`)
+    )
+    // Five attempts, then one replay with the same repeatability id.
+    expect(fake.requestsTo('submit')).toHaveLength(6)
+    expect(new Set(fake.requestsTo('submit').map(r => r.headers['repeatability_request-id'])).size).toBe(1)
+    expect(fake.jobs).toHaveLength(1)
+    expect(job.cancelRequests).toBe(1)
+    await expectPostSendsNothing(main)
+    expect(fake.jobs).toHaveLength(1)
+    expect(fake.requestsTo('armCancelJob')).toHaveLength(1)
+  })
+
+  it('an answer lost to a reset after the job was created: the job is found and cancelled', async () => {
+    const { fake } = await failingScenario()
+    fake.fail('submit', { reset: true, afterCreate: true }, busy, busy, busy, busy)
+    const main = await scenario.run()
+
+    expect(main.exitCode).toBe(1)
+    expect(errorMessage(main)).toMatch(/so it exists; asked Azure to cancel job batchjob-[0-9a-f-]+\.$/)
+    expect(fake.jobs).toHaveLength(1)
+    expect(fake.jobs[0]!.cancelRequests).toBe(1)
+  })
+
+  it('only refusals (429): nothing is sent again and no job exists', async () => {
+    const { fake } = await failingScenario()
+    const throttled = { ...busy, status: 429, body: '{"error":{"code":"TooManyRequests","message":"slow down"}}' }
+    fake.fail('submit', throttled, throttled, throttled, throttled, throttled)
+    const main = await scenario.run()
+
+    expect(main.exitCode).toBe(1)
+    expect(errorMessage(main)).toMatch(/^The batch endpoint did not start the job: HTTP 429 TooManyRequests/)
+    expect(fake.requestsTo('submit')).toHaveLength(5)
+    expect(fake.jobs).toHaveLength(0)
+    await expectPostSendsNothing(main)
+    expect(fake.jobs).toHaveLength(0)
+  })
+})
+
 function visibleWithout(stdout: string): string {
   return stdout.replace(/^::add-mask::.*$/gm, '')
 }

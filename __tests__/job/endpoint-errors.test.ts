@@ -65,6 +65,12 @@ describe('explainEndpointFailure', () => {
     expect(message).toContain('Request id: ms-req-9')
   })
 
+  it('does not say no job was started after a 408 or 5xx: a gateway can send one after the service took it', () => {
+    expect(explainEndpointFailure(answer(503, '{}'), endpoint)).toMatch(/^The batch endpoint did not confirm the job/)
+    expect(explainEndpointFailure(answer(408, '{}'), endpoint)).toMatch(/^The batch endpoint did not confirm the job/)
+    expect(explainEndpointFailure(answer(429, '{}'), endpoint)).toMatch(/^The batch endpoint did not start the job/)
+  })
+
   it('says how many attempts a persistent failure took', () => {
     expect(explainEndpointFailure(answer(500, '{}'), { ...endpoint, attempts: 5 })).toContain('after 5 attempts')
   })

@@ -3,6 +3,7 @@ import {
   createHttpHeaders,
   createPipelineFromOptions,
   createPipelineRequest,
+  isRestError,
   RestError,
   retryPolicy,
   type HttpMethods,
@@ -33,6 +34,8 @@ export interface AzureRequest {
   signal?: AbortSignal
   /** Called as each attempt goes on the wire, its token in hand: from then on the service may act on it. */
   onSending?: () => void
+  /** Called as each attempt that went on the wire ends: with the status it was answered with, or why none came. */
+  onAttemptEnded?: (status: number | undefined, errorCode?: string) => void
 }
 
 export interface AzureResponse {
@@ -88,13 +91,27 @@ export function createAzureClient(
     { afterPhase: 'Retry' }
   )
   if (credential) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
-  const onSending = new WeakMap<PipelineRequest, () => void>()
+  const watchers = new WeakMap<PipelineRequest, Pick<AzureRequest, 'onSending' | 'onAttemptEnded'>>()
   pipeline.addPolicy(
     {
       name: 'announceSending',
-      sendRequest: (request, next) => {
-        if (!request.abortSignal?.aborted) onSending.get(request)?.()
-        return next(request)
+      sendRequest: async (request, next) => {
+        // An attempt already cancelled is never put on the wire: neither announced nor reported.
+        const watcher = request.abortSignal?.aborted ? undefined : watchers.get(request)
+        watcher?.onSending?.()
+        let status: number | undefined
+        let code: string | undefined
+        try {
+          const response = await next(request)
+          status = response.status
+          return response
+        } catch (error) {
+          status = isRestError(error) ? error.statusCode : undefined
+          code = isRestError(error) ? error.code : undefined
+          throw error
+        } finally {
+          watcher?.onAttemptEnded?.(status, code)
+        }
       }
     },
     { afterPhase: 'Sign' }
@@ -112,7 +129,7 @@ export function createAzureClient(
       // The bearer policy hands this signal to getToken too, so it also ends a token wait.
       abortSignal: request.signal ? AbortSignal.any([request.signal, total]) : total
     })
-    if (request.onSending) onSending.set(pipelineRequest, request.onSending)
+    watchers.set(pipelineRequest, { onSending: request.onSending, onAttemptEnded: request.onAttemptEnded })
     let response: PipelineResponse
     try {
       response = await pipeline.sendRequest(httpClient, pipelineRequest)

@@ -1,10 +1,54 @@
+import { createAzureClient } from '../azure/azure-pipeline.js'
 import { replaySubmission } from '../job/submit.js'
 import type { Settings } from '../settings.js'
-import type { AzureClients } from '../sign-in/azure-clients.js'
+import { submitRetryLimits, type AzureClients } from '../sign-in/azure-clients.js'
 import { logSafe } from '../untrusted-text.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
 import { classifyStatus } from './job-status.js'
-import { readLeftoverJob, saveCancelStage, saveFollowEnded, saveSubmittedJob } from './state.js'
+import { parseWorkspaceId } from '../workspace-id.js'
+import { readLeftoverJob, saveCancelStage, saveFollowEnded, saveSubmittedJob, type LeftoverJob } from './state.js'
+
+/** The saved state names a request or a job this step's inputs would not: post sends nothing on it. */
+export class StateMismatchError extends Error {
+  override name = 'StateMismatchError'
+}
+
+const submissionHeaders = new Set(['content-type', 'repeatability_request-id', 'azureml-model-deployment'])
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * What in the saved state does not match the step's inputs, or undefined. The state is a file on the runner that
+ * anything in the job can write, and post hands tokens on its word: the ML token goes only to 'endpoint-uri', with the
+ * headers a submission has, and a job is cancelled only if it is one the inputs could have started.
+ */
+export function stateMismatch(left: LeftoverJob, settings: Settings): string | undefined {
+  const submission = left.submission
+  if (submission) {
+    if (submission.scoringUri !== settings.scoringUri) {
+      return `the saved submission's scoring URI '${submission.scoringUri}' is not 'endpoint-uri' (${settings.scoringUri})`
+    }
+    const headers = Object.keys(submission.headers)
+    const odd = headers.find(name => !submissionHeaders.has(name) || typeof submission.headers[name] !== 'string')
+    if (odd !== undefined) return `the saved submission carries a header '${odd}' no submission has`
+    if (!uuid.test(submission.headers['repeatability_request-id'] ?? '')) {
+      return "the saved submission's repeatability_request-id is not a UUID"
+    }
+    if (submission.headers['azureml-model-deployment'] !== settings.deploymentName) {
+      return "the saved submission's deployment is not 'deployment-name'"
+    }
+  }
+  if (left.job) {
+    const workspace = parseWorkspaceId(left.job.id)
+    const below = /^(?:\/batchEndpoints\/[^/]+\/deployments\/[^/]+)?\/jobs\/([\w.-]+)$/i.exec(workspace?.below ?? '')
+    if (!workspace || below?.[1] !== left.job.name) {
+      return `the saved job id '${left.job.id}' is not the id of a job named '${left.job.name}' in a workspace`
+    }
+    if (settings.workspace && workspace.workspace.toLowerCase() !== settings.workspace.toLowerCase()) {
+      return `the saved job '${left.job.name}' is in workspace '${workspace.workspace}', not in 'workspace'`
+    }
+  }
+  return undefined
+}
 
 /**
  * After the workflow run was cancelled, makes sure no job it started outlives it, from the state main saved. Main
@@ -26,10 +70,21 @@ export async function cancelLeftoverJob(
   const left = readLeftoverJob()
   if (!left) return 'nothing was submitted.'
   if (left.ended || left.cancel === 'sent') return 'nothing is left to cancel.'
+  const mismatch = stateMismatch(left, settings)
+  if (mismatch) {
+    throw new StateMismatchError(
+      `the state saved for this step does not match its inputs: ${logSafe(mismatch)}. Nothing was sent; ` +
+        'if the run created a job, cancel it in Azure ML studio.'
+    )
+  }
   if (!settings.follow.cancelOnWorkflowCancel) {
     return 'the Azure job, if one was created, is left running, as cancel-on-workflow-cancel is false.'
   }
   let job = left.job
+  if (!job && left.refused) {
+    saveFollowEnded()
+    return 'the endpoint refused every attempt of the submission before creating a job, so there is none.'
+  }
   if (!job && left.submission) {
     job = await replaySubmission(clients.endpoint, left.submission, signal)
     if (!job) {
@@ -39,16 +94,64 @@ export async function cancelLeftoverJob(
     saveSubmittedJob(job.name, job.id)
   }
   if (!job) return 'nothing was submitted.'
+  return cancelNamedJob(job, settings, clients.arm, signal)
+}
+
+async function cancelNamedJob(
+  job: { name: string; id: string },
+  settings: Settings,
+  arm: AzureClients['arm'],
+  signal?: AbortSignal
+): Promise<string> {
   const jobName = logSafe(job.name)
   const jobUrl = armJobUrl(settings.resourceManager, job.id, job.name)
   // A status that cannot be read (an odd answer, a 404 of a job ARM does not show yet) is taken as still running.
-  const read = await readJobStatus(clients.arm, jobUrl, signal)
+  const read = await readJobStatus(arm, jobUrl, signal)
   if ('status' in read && (classifyStatus(read.status) !== 'running' || read.status === 'CancelRequested')) {
     saveFollowEnded()
     return `job ${jobName} is ${logSafe(read.status)}: nothing to cancel.`
   }
   saveCancelStage('sending')
-  await cancelJob(clients.arm, jobUrl, signal)
+  await cancelJob(arm, jobUrl, signal)
   saveCancelStage('sent')
   return `asked Azure to cancel job ${jobName}.`
+}
+
+/**
+ * Main's submission failed without saying whether the endpoint took the job: an attempt's answer never came, or came
+ * as a 408 or 5xx, which a gateway can send after the service took it. Before the step ends, the submission is sent
+ * once more with the same `repeatability_request-id`: the endpoint names the job it took, and that job is cancelled (the
+ * step has failed; nothing would follow it), or it refuses the request, and no job exists. This replay would create
+ * the job if the endpoint never took it (nothing else can tell the two apart), to be cancelled at once. Either way
+ * post then has nothing left to do. Returns what was found, as the sentence that ends the step's message.
+ */
+export async function settleUnknownSubmission(
+  settings: Settings,
+  clients: Pick<AzureClients, 'credential' | 'arm'>
+): Promise<string> {
+  const submission = readLeftoverJob()?.submission
+  if (!submission) return 'No request reached the endpoint: no job was started.'
+  // One attempt: the submission's own retries have already waited on this endpoint.
+  const once = createAzureClient(clients.credential, settings.cloud.mlScope, { ...submitRetryLimits, maxAttempts: 1 })
+  let job
+  try {
+    job = await replaySubmission(once, submission)
+  } catch (error) {
+    const reason = logSafe(error instanceof Error ? error.message : String(error))
+    return (
+      'Whether the endpoint took the job is unknown: sent again with the same repeatability_request-id ' +
+      `(${submission.headers['repeatability_request-id']}), the submission got no answer either (${reason}). ` +
+      'Look for the job in Azure ML studio before re-running.'
+    )
+  }
+  if (!job) {
+    saveFollowEnded()
+    return 'Sent again with the same repeatability_request-id, the submission was refused: no job was started.'
+  }
+  saveSubmittedJob(job.name, job.id)
+  const cancelled = await cancelNamedJob(job, settings, clients.arm)
+  return (
+    'The endpoint may have taken the job although its answer said otherwise: sent again with the same ' +
+    `repeatability_request-id, the submission names job ${logSafe(job.name)}, so it exists; ${cancelled}`
+  )
 }

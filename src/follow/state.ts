@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import type { JobSubmission } from '../job/job-request.js'
+import type { SubmissionFate } from '../job/submit.js'
 
 // The only file that touches the runner's step state: what main leaves for the post step, which runs only when the
 // workflow run was cancelled (post-if: cancelled()) and makes sure no Azure job outlives it. Every value is written
@@ -22,6 +23,8 @@ export type CancelStage = 'sending' | 'sent'
 export interface LeftoverJob {
   /** The request that was on its way to the endpoint: replayed with the same repeatability id, it names the job. */
   submission: JobSubmission | undefined
+  /** Every attempt of the submission was refused before a job could exist: there is nothing to replay or cancel. */
+  refused: boolean
   /** The job, once the endpoint named it. */
   job: { name: string; id: string } | undefined
   /** Nothing is left for post: the job reached a final status, was cancelled, or was left running on purpose. */
@@ -40,6 +43,11 @@ export function markMainStarted(): void {
 /** Saved just before the submission goes on the wire: from then on a job may exist that nobody else knows of. */
 export function saveSubmissionInFlight(submission: JobSubmission): void {
   save('submission', JSON.stringify(submission))
+}
+
+/** Kept current as each attempt goes out and ends: if main stops now, whether its submission may have left a job. */
+export function saveSubmissionFate(fate: SubmissionFate): void {
+  if (read('submissionFate') !== fate) save('submissionFate', fate)
 }
 
 export function saveSubmittedJob(name: string, id: string): void {
@@ -64,6 +72,7 @@ export function readLeftoverJob(): LeftoverJob | undefined {
   const cancel = read('cancel')
   return {
     submission,
+    refused: read('submissionFate') === 'refused',
     job,
     ended: read('followEnded') === 'true',
     cancel: cancel === 'sending' || cancel === 'sent' ? cancel : undefined

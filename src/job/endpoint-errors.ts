@@ -20,8 +20,10 @@ export interface EndpointAnswer {
 /** Explains a response from the scoring URI that is not a created job. */
 export function explainEndpointFailure(answer: EndpointAnswer, context: EndpointContext): string {
   const said = serviceMessage(answer.bodyText)
+  // A gateway can answer 408 or 5xx after the service took the job: the endpoint did not confirm one, no more.
+  const outcome = answer.status === 408 || answer.status >= 500 ? 'did not confirm the job' : 'did not start the job'
   const lines = [
-    `The batch endpoint did not start the job: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`
+    `The batch endpoint ${outcome}: HTTP ${answer.status}${said.code ? ` ${said.code}` : ''}: ${said.text}`
   ]
   const hint = endpointHint(answer.status, `${said.code ?? ''} ${said.text}`, context)
   if (hint) lines.push(hint)
@@ -61,7 +63,7 @@ function endpointHint(status: number, said: string, c: EndpointContext): string 
   }
   if (status === 408 || status === 429 || status >= 500) {
     const tries = c.attempts && c.attempts > 1 ? ` after ${c.attempts} attempts` : ''
-    return `The endpoint is busy or failing${tries}; no job was started twice. Re-run the workflow later.`
+    return `The endpoint is busy or failing${tries}. Re-run the workflow later.`
   }
   return undefined
 }

@@ -16,6 +16,23 @@ const submitTimeoutMs = 30_000
 
 export class EndpointError extends Error {
   override name = 'EndpointError'
+  /** The endpoint may have taken the job although no answer said so: an attempt went unanswered or failed with 5xx. */
+  jobMayExist = false
+}
+
+/**
+ * What the attempts of one submission tell about its job: `refused` while every attempt that went out was refused
+ * before any job could exist (4xx but 408: a bad request, no access, throttled; or no connection at all), `may-exist`
+ * once one went unanswered, or was answered by something that may have taken it first (408, 5xx: a gateway).
+ */
+export type SubmissionFate = 'refused' | 'may-exist'
+
+// Failures before the request could leave: no connection, no such host, a server certificate not trusted.
+const neverSent = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|ERR_TLS_.*|.*CERT.*|UNABLE_TO_.*)$/
+
+function refusedOutright(status: number | undefined, errorCode: string | undefined): boolean {
+  if (status === undefined) return errorCode !== undefined && neverSent.test(errorCode)
+  return status >= 400 && status <= 499 && status !== 408
 }
 
 export interface Log {
@@ -28,6 +45,8 @@ export interface SubmitControl {
   signal?: AbortSignal
   /** The request, as it first goes on the wire (its token in hand): from then on a job may exist. */
   onSending?(submission: JobSubmission): void
+  /** Told as each attempt goes out and as each ends: whether a job may exist if the submission stops now. */
+  onFate?(fate: SubmissionFate): void
 }
 
 export interface SubmitStepControl extends SubmitControl {
@@ -72,6 +91,7 @@ export async function submitJob(
 ): Promise<SubmittedJob> {
   const submission = buildSubmission(settings, randomUUID(), provenanceTags)
   let announced = false
+  let mayExist = false
   let answer
   try {
     answer = await send({
@@ -84,26 +104,36 @@ export async function submitJob(
       // Announced once a token is in hand: a failed sign-in is then the last line, not a POST that never left, and
       // a cancellation before it knows that nothing was sent.
       onSending: () => {
+        // In flight, an attempt may create the job, whatever came before.
+        control.onFate?.('may-exist')
         if (announced) return
         announced = true
         log.info(
           `POST ${submission.scoringUri} (repeatability_request-id ${submission.headers['repeatability_request-id']})`
         )
         control.onSending?.(submission)
+      },
+      onAttemptEnded: (status, errorCode) => {
+        if (!refusedOutright(status, errorCode)) mayExist = true
+        control.onFate?.(mayExist ? 'may-exist' : 'refused')
       }
     })
   } catch (error) {
     if (error instanceof SignInError || !isRestError(error) || control.signal?.aborted) throw error
-    throw new EndpointError(
+    const failure = new EndpointError(
       `Could not reach the batch endpoint at ${new URL(submission.scoringUri).host}: ${error.message}` +
         `${error.code ? ` (${error.code})` : ''}. Check 'endpoint-uri' and, on a self-hosted runner, its network or proxy.`,
       { cause: error }
     )
+    failure.jobMayExist = mayExist
+    throw failure
   }
   const requestId = answer.headers['x-ms-request-id'] ?? answer.headers['x-request-id'] ?? 'none'
   log.debug(`HTTP ${answer.status} after ${answer.attempts} attempt(s), request id ${logSafe(requestId, 100)}`)
   if (answer.status < 200 || answer.status > 299) {
-    throw new EndpointError(explainEndpointFailure(answer, { ...settings, attempts: answer.attempts }))
+    const failure = new EndpointError(explainEndpointFailure(answer, { ...settings, attempts: answer.attempts }))
+    failure.jobMayExist = mayExist
+    throw failure
   }
   const job = parseSubmittedJob(answer.bodyText, answer.headers['azureml-model-deployment'])
   // Shown as a link and set as an output: kept only when it leads to the cloud's own Studio.
