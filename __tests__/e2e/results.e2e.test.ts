@@ -154,11 +154,13 @@ describe('bringing the predictions back', () => {
   })
 
   it('fails, naming the file, when a file does not arrive whole after retries', async () => {
-    const { inputs, env } = await scoring()
+    const { inputs, root, env } = await scoring()
     scenario.blobFrontEnd.brokenDownloads.add('predictions.csv')
     const result = await scenario.run(inputs, { env })
     expect(result.exitCode).toBe(1)
     expect(errorMessage(result)).toMatch(/^Could not download predictions\.csv: /)
+    // What arrived of it is removed: no half file is left for a later step to read.
+    expect(readdirSync(join(root, 'results'))).toEqual([])
     const reads = scenario.blobFrontEnd.requests.filter(r => r.method === 'GET' && r.path.includes('predictions.csv'))
     expect(reads.length).toBeGreaterThan(2)
     expect(result.summary).toContain('| Status | `Completed` |')
