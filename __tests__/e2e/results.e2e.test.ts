@@ -1,7 +1,9 @@
 // download-path, end to end: dist/index.js uploads files of a checkout, scores them, waits, and brings the
 // predictions back into the workspace from a real blob service (Azurite, under its production host name).
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { cancelLikeTheRunner, until } from '../../test/e2e/runner-cancel.js'
 import { errorMessage } from '../../test/e2e/scenario.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
@@ -72,7 +74,8 @@ describe('bringing the predictions back', () => {
   it("gives two steps' results two places", async () => {
     const { inputs, env } = await scoring()
     const first = await scenario.run(inputs, { env })
-    const second = await scenario.run(inputs, { env })
+    // Into a folder of its own: the action overwrites no file the first step downloaded.
+    const second = await scenario.run({ ...inputs, 'download-path': 'results-2' }, { env })
     expect([first.exitCode, second.exitCode]).toEqual([0, 0])
     expect(first.outputs['output-uri']).not.toBe(second.outputs['output-uri'])
   })
@@ -151,11 +154,13 @@ describe('bringing the predictions back', () => {
   })
 
   it('fails, naming the file, when a file does not arrive whole after retries', async () => {
-    const { inputs, env } = await scoring()
+    const { inputs, root, env } = await scoring()
     scenario.blobFrontEnd.brokenDownloads.add('predictions.csv')
     const result = await scenario.run(inputs, { env })
     expect(result.exitCode).toBe(1)
     expect(errorMessage(result)).toMatch(/^Could not download predictions\.csv: /)
+    // What arrived of it is removed: no half file is left for a later step to read.
+    expect(readdirSync(join(root, 'results'))).toEqual([])
     const reads = scenario.blobFrontEnd.requests.filter(r => r.method === 'GET' && r.path.includes('predictions.csv'))
     expect(reads.length).toBeGreaterThan(2)
     expect(result.summary).toContain('| Status | `Completed` |')
@@ -188,6 +193,98 @@ describe('bringing the predictions back', () => {
     )
     expect(result.exitCode).toBe(1)
     expect(errorMessage(result)).toContain("Job output type must be 'uri_file'.")
+  })
+})
+
+describe('results that must not be written as they come', () => {
+  const gitConfig = '[core]\n\trepositoryformatversion = 0\n'
+
+  it("never rewrites the checkout's git config: download-path . and a blob named .git/config", async () => {
+    const { inputs, root, env } = await scoring({ pipelineDeployments: ['blue'] })
+    mkdirSync(join(root, '.git'))
+    writeFileSync(join(root, '.git', 'config'), gitConfig)
+    scenario.outputs.options = { extraBlobs: { '.git/config': '[core]\n\tfsmonitor = touch /tmp/owned\n' } }
+    const result = await scenario.run({ ...inputs, 'output-name': 'scores', 'download-path': '.' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/^The blob '\S+\/\.git\/config' would be written into a \.git folder; nothing/)
+    expect(readFileSync(join(root, '.git', 'config'), 'utf8')).toBe(gitConfig)
+    expect(existsSync(join(root, 'predictions.csv'))).toBe(false)
+    expect(result.outputs['status']).toBe('Completed')
+  })
+
+  it('refuses a download-path that is a symbolic link out of the workspace, before any request', async () => {
+    const { inputs, root, env } = await scoring()
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'))
+    symlinkSync(outside, join(root, 'results'))
+    const result = await scenario.run(inputs, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain(
+      "Input 'download-path' ('results') is or lies below results, a symbolic link; the action writes only into real"
+    )
+    expect(scenario.fake.requests).toHaveLength(0)
+    expect(readdirSync(outside)).toEqual([])
+  })
+
+  it('overwrites nothing: a file already where a result goes fails the step, naming it', async () => {
+    const { inputs, root, env } = await scoring()
+    mkdirSync(join(root, 'results'))
+    writeFileSync(join(root, 'results', 'predictions.csv'), 'mine\n')
+    const result = await scenario.run(inputs, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(
+      /^Input 'download-path': results\/predictions\.csv already exists, and the action overwrites nothing; nothing was/
+    )
+    expect(readFileSync(join(root, 'results', 'predictions.csv'), 'utf8')).toBe('mine\n')
+    expect(result.summary).toContain('| Status | `Completed` |')
+  })
+
+  it('writes through no symbolic link: a link where a result goes leaves its target outside untouched', async () => {
+    const { inputs, root, env } = await scoring()
+    const outside = mkdtempSync(join(tmpdir(), 'outside-'))
+    writeFileSync(join(outside, 'precious.csv'), 'outside\n')
+    mkdirSync(join(root, 'results'))
+    symlinkSync(join(outside, 'precious.csv'), join(root, 'results', 'predictions.csv'))
+    const result = await scenario.run(inputs, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain("Input 'download-path': results/predictions.csv already exists")
+    expect(readFileSync(join(outside, 'precious.csv'), 'utf8')).toBe('outside\n')
+  })
+
+  it('shows a blob name that carries a workflow command escaped, and downloads nothing', async () => {
+    const { inputs, root, env } = await scoring({ pipelineDeployments: ['blue'] })
+    // Azurite lists no name XML cannot hold (a NUL): the in-process tests show those, from a scripted listing.
+    scenario.outputs.options = { extraBlobs: { 'x\n::error::forged.csv': '1\n' } }
+    const result = await scenario.run({ ...inputs, 'output-name': 'scores' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/x\\n::error::forged\.csv' holds a control character/)
+    expect(result.stdout).not.toMatch(/^::error::forged/m)
+    expect(existsSync(join(root, 'results'))).toBe(false)
+  })
+
+  it('writes no more than the listing gave: a longer body fails naming the file, which is removed', async () => {
+    const { inputs, root, env } = await scoring()
+    scenario.blobFrontEnd.oversizedDownloads.add('predictions.csv')
+    const result = await scenario.run(inputs, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(
+      /^Could not download predictions\.csv: the blob service sent more than the \d+ bytes its listing gave; the file/
+    )
+    expect(readdirSync(join(root, 'results'))).toEqual([])
+  })
+
+  it('ends promptly on SIGINT during the download, removing the file in progress', async () => {
+    const { inputs, root, env } = await scoring()
+    scenario.blobFrontEnd.stalledDownloads.add('predictions.csv')
+    const running = scenario.start(inputs, { env })
+    // The blob's own GET, not the listing's (whose prefix names the file too).
+    const reading = () =>
+      scenario.blobFrontEnd.requests.some(r => r.method === 'GET' && r.path.split('?')[0]!.endsWith('/predictions.csv'))
+    await until(reading, 'the download of predictions.csv', 60_000)
+    const cancelled = await cancelLikeTheRunner(running)
+    expect(cancelled.signalsSent).toEqual(['SIGINT'])
+    expect(cancelled.exitCode).toBe(1)
+    expect(errorMessage(cancelled)).toBe('The workflow run was cancelled: nothing is left to cancel.')
+    expect(readdirSync(join(root, 'results'))).toEqual([])
   })
 })
 

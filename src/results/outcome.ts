@@ -24,7 +24,9 @@ export async function reportOutcome(
   result: FollowResult,
   job: SubmittedJob,
   settings: Settings,
-  clients: OutcomeClients
+  clients: OutcomeClients,
+  /** The workflow run's cancellation: a download in progress stops at once. */
+  signal: AbortSignal
 ): Promise<void> {
   core.setOutput('status', result.status)
   const durationMs = result.outcome === 'finished' ? result.durationMs : undefined
@@ -34,7 +36,7 @@ export async function reportOutcome(
   let details = ''
   if (result.outcome === 'finished' && result.status === 'Completed' && settings.results) {
     try {
-      details = await resultsStep(settings.results, job, settings, clients)
+      details = await resultsStep(settings.results, job, settings, clients, signal)
     } catch (error) {
       // The job itself Completed: the summary says so before the step fails on its results.
       await writeSummary(summaryMarkdown(job, settings, followed), true)
@@ -80,7 +82,8 @@ async function resultsStep(
   results: NonNullable<Settings['results']>,
   job: SubmittedJob,
   settings: Settings,
-  { arm, credential }: OutcomeClients
+  { arm, credential }: OutcomeClients,
+  signal: AbortSignal
 ): Promise<string> {
   // Loaded only for download-path: it brings the storage SDK.
   const { fetchResults } = await import('./download/fetch-results.js')
@@ -92,7 +95,8 @@ async function resultsStep(
       {
         info: message => core.info(message),
         mask: secret => core.setSecret(secret)
-      }
+      },
+      signal
     )
   )
   core.setOutput('downloaded-files', fetched.files.length)

@@ -76,6 +76,8 @@ export interface StallBounds {
 }
 
 export const uploadStallBounds: StallBounds = { quietMs: 30_000, stallMs: 40_000 }
+/** A download is watched the same way: a body that stops coming is given up as an upload that stops being taken. */
+export const downloadStallBounds: StallBounds = uploadStallBounds
 
 /**
  * Files with requests in flight and when a byte of each last moved (written to the connection or acknowledged): a slow
@@ -86,10 +88,17 @@ export class StallWatch {
   private readonly lastMoved = new Map<string, { at: number; told: boolean; requests: number }>()
   private readonly bounds: StallBounds
   private readonly now: () => number
+  private readonly quiet: string
 
-  constructor(bounds: StallBounds, now: () => number = Date.now) {
+  constructor(
+    bounds: StallBounds,
+    now: () => number = Date.now,
+    /** What a quiet file's line says the service did not do: take the upload's bytes, or send the download's. */
+    quiet = 'the blob service has taken or acknowledged no byte of it since'
+  ) {
     this.bounds = bounds
     this.now = now
+    this.quiet = quiet
   }
 
   /** A request of the file was sent. */
@@ -119,8 +128,8 @@ export class StallWatch {
       if (quietMs >= this.bounds.quietMs && !moved.told) {
         moved.told = true
         lines.push(
-          `No progress for ${Math.floor(quietMs / 1000)} s on ${file}: the blob service has taken or acknowledged ` +
-            `no byte of it since; giving up at ${this.bounds.stallMs / 1000} s.`
+          `No progress for ${Math.floor(quietMs / 1000)} s on ${file}: ${this.quiet}; giving up at ` +
+            `${this.bounds.stallMs / 1000} s.`
         )
       }
     }

@@ -51,6 +51,10 @@ export interface BlobFrontEnd {
   readonly denyClients: Set<string>
   /** Blob names whose downloads break off halfway, every time: the connection drops mid-body. */
   readonly brokenDownloads: Set<string>
+  /** Blob names whose downloads send more bytes than the blob holds (and than its listing says), as a lying service. */
+  readonly oversizedDownloads: Set<string>
+  /** Blob names whose downloads send half the body, then nothing more, holding the connection open. */
+  readonly stalledDownloads: Set<string>
   readonly link: BlobLink
   close(): Promise<void>
 }
@@ -62,6 +66,8 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
   const requests: BlobRequest[] = []
   const denyClients = new Set((options.denyClients ?? []).map(id => id.toLowerCase()))
   const brokenDownloads = new Set<string>()
+  const oversizedDownloads = new Set<string>()
+  const stalledDownloads = new Set<string>()
   const link: BlobLink = { stalled: false }
   const upstream = new Agent({ keepAlive: true, ca: cert })
   const server = createServer({ key, cert }, (request, response) => {
@@ -77,12 +83,20 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
       return
     }
     const blobPath = decodeURIComponent(new URL(record.path, 'https://blob').pathname)
-    const broken = request.method === 'GET' && [...brokenDownloads].some(name => blobPath.endsWith(`/${name}`))
+    const scripted = (names: Set<string>) =>
+      request.method === 'GET' && [...names].some(name => blobPath.endsWith(`/${name}`))
+    const breakOff = scripted(brokenDownloads)
+      ? 'drop'
+      : scripted(stalledDownloads)
+        ? 'stall'
+        : scripted(oversizedDownloads)
+          ? 'oversize'
+          : undefined
     const body = throttled(request, link)
     const answer =
       options.discardWrites && request.method === 'PUT'
         ? discard(body, request, response)
-        : forward(body, request, response, options.azuritePort, upstream, broken)
+        : forward(body, request, response, options.azuritePort, upstream, breakOff)
     answer.catch(() => response.destroy())
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
@@ -91,6 +105,8 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
     requests,
     denyClients,
     brokenDownloads,
+    oversizedDownloads,
+    stalledDownloads,
     link,
     async close() {
       // Bodies held by a stall end with their connections.
@@ -127,7 +143,7 @@ async function forward(
   response: ServerResponse,
   port: number,
   agent: Agent,
-  breakOff = false
+  breakOff?: 'drop' | 'stall' | 'oversize'
 ) {
   const answer = await new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = httpsRequest(
@@ -137,9 +153,18 @@ async function forward(
     outgoing.on('error', reject)
     pipeline(body, outgoing).catch(reject)
   })
+  if (breakOff === 'oversize') {
+    // The blob's bytes, then 8 MiB more under a Content-Length that says so.
+    const extra = Buffer.alloc(8 * 1024 * 1024, 0x78)
+    const length = Number(answer.headers['content-length'] ?? 0) + extra.length
+    response.writeHead(answer.statusCode ?? 502, answer.statusMessage, { ...answer.headers, 'content-length': length })
+    for await (const chunk of answer as AsyncIterable<Buffer>) response.write(chunk)
+    response.end(extra)
+    return
+  }
   response.writeHead(answer.statusCode ?? 502, answer.statusMessage, answer.headers)
   if (!breakOff) return pipeline(answer, response)
-  // Half the body, then the connection drops, as a network failure mid-download looks to the client.
+  // Half the body, then the connection drops (as a network failure mid-download looks to the client) or goes silent.
   const half = Math.floor(Number(answer.headers['content-length'] ?? 0) / 2)
   let sent = 0
   for await (const chunk of answer as AsyncIterable<Buffer>) {
@@ -148,7 +173,7 @@ async function forward(
     sent += part.length
     if (sent >= half) break
   }
-  response.socket?.destroy()
+  if (breakOff === 'drop') response.socket?.destroy()
 }
 
 /** What Azure answers a Put Blob, Put Block or Put Block List, once the body is read; the body is thrown away. */

@@ -1,5 +1,4 @@
 import { chooseOutput, isInsideFolder, parseDatastoreUri } from '../../../src/results/download/output-location.js'
-import { planDownload } from '../../../src/results/download/result-files.js'
 
 const step = { repository: 'contoso/heart', runId: '42', runAttempt: '2', job: 'score', unique: '0a1b2c3d' }
 
@@ -42,29 +41,5 @@ describe('parseDatastoreUri and isInsideFolder', () => {
     expect(isInsideFolder(location, 'DS', 'github-results/r')).toBe(true)
     expect(isInsideFolder(location, 'ds', 'github-results/r/1')).toBe(false)
     expect(isInsideFolder(location, 'other', 'github-results')).toBe(false)
-  })
-})
-
-describe('planDownload', () => {
-  const blobs = [
-    { name: 'out/predictions.csv', size: 10 },
-    { name: 'out/predictions.csv.bak', size: 1 },
-    { name: 'out/parts/1.csv', size: 2 }
-  ]
-
-  it('takes the one blob of a file output, and everything below a folder output', () => {
-    expect(planDownload(blobs, 'UriFile', 'out/predictions.csv', '/w/r').map(f => f.relativePath)).toEqual([
-      'predictions.csv'
-    ])
-    expect(planDownload(blobs, 'UriFolder', 'out', '/w/r').map(f => [f.relativePath, f.localPath])).toEqual([
-      ['predictions.csv', '/w/r/predictions.csv'],
-      ['predictions.csv.bak', '/w/r/predictions.csv.bak'],
-      ['parts/1.csv', '/w/r/parts/1.csv']
-    ])
-  })
-
-  it('refuses the whole download when one name would land outside download-path', () => {
-    const escaping = [...blobs, { name: 'out/../../../etc/cron.d/x', size: 1 }]
-    expect(() => planDownload(escaping, 'UriFolder', 'out/', '/w/r')).toThrow(/would land outside download-path/)
   })
 })

@@ -1,21 +1,14 @@
-import { mkdir, stat } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { rm } from 'node:fs/promises'
+import { addAbortSignal, type Readable } from 'node:stream'
 import type { ContainerClient } from '@azure/storage-blob'
 import type { DataType } from '../../job/job-definition.js'
-import { blobFailure } from '../../storage/blob-failure.js'
 import { forEachBounded } from '../../storage/concurrency.js'
-import { ProgressReporter } from '../../storage/progress.js'
-import { listingPrefix, planDownload, type ListedBlob, type ResultFile } from './result-files.js'
-
-export class DownloadError extends Error {
-  override name = 'DownloadError'
-  readonly statusCode: number | undefined
-  constructor(file: string, cause: unknown) {
-    const { statusCode, reason } = blobFailure(cause)
-    super(`Could not download ${file}: ${reason}`, { cause })
-    this.statusCode = statusCode
-  }
-}
+import { downloadStallBounds, ProgressReporter, StallWatch, type StallBounds } from '../../storage/progress.js'
+import { logSafe } from '../../untrusted-text.js'
+import { DownloadError } from './download-error.js'
+import { checkTargets, createResultFile } from './download-folder.js'
+import { readListing, type ListingBounds } from './listing.js'
+import type { ResultFile } from './result-files.js'
 
 export interface DownloadOptions {
   type: DataType
@@ -23,48 +16,65 @@ export interface DownloadOptions {
   path: string
   /** The output's azureml:// location, for messages. */
   uri: string
+  /** The workspace download-path lies in: nothing is written through a link below it. */
+  workspace: string
   downloadPath: string
   concurrency: number
+  /** The workflow run's cancellation: the download stops at once. */
+  signal: AbortSignal
   log(line: string): void
+  /** Production bounds unless a test injects short ones. */
+  stallBounds?: StallBounds
+  listingBounds?: ListingBounds
+  checkEveryMs?: number
 }
 
 // A stream that breaks is resumed from where it stopped, this many times per file, before the file counts as failed.
 const resumesPerFile = 5
 
 /**
- * Lists the output's blobs and streams each to its file below download-path, a few at a time. A location that holds
- * nothing is an error, as is a file that does not arrive whole.
+ * Lists the output's blobs and streams each to a new file below download-path, a few at a time. A location that holds
+ * nothing is an error, as is a file that does not arrive whole, one that brings more bytes than the listing gave, and
+ * one that moves no byte past the stall bound; a file that failed is removed.
  */
 export async function downloadResults(container: ContainerClient, options: DownloadOptions): Promise<ResultFile[]> {
-  const blobs: ListedBlob[] = []
-  try {
-    for await (const blob of container.listBlobsFlat({ prefix: listingPrefix(options.type, options.path) })) {
-      blobs.push({ name: blob.name, size: blob.properties.contentLength ?? 0 })
-    }
-  } catch (error) {
-    throw new DownloadError(`the list of results at ${options.uri}`, error)
-  }
-  const files = planDownload(blobs, options.type, options.path, options.downloadPath)
+  const files = await readListing(container, options, options.listingBounds)
   if (files.length === 0) {
     throw new Error(
-      `The job Completed, but ${options.uri} holds no ${options.type === 'UriFile' ? 'file' : 'files'}: there is ` +
-        'nothing to download. The scoring script wrote no output, or wrote it elsewhere.'
+      `The job Completed, but ${logSafe(options.uri)} holds no ${options.type === 'UriFile' ? 'file' : 'files'}: ` +
+        'there is nothing to download. The scoring script wrote no output, or wrote it elsewhere.'
     )
   }
+  checkTargets(options.workspace, files)
+  const bounds = options.stallBounds ?? downloadStallBounds
   const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
   const progress = new ProgressReporter(totals, options.log, 5_000, Date.now, 'Downloaded')
-  const downloadOne = async (file: ResultFile): Promise<void> => {
+  const watch = new StallWatch(bounds, Date.now, 'the blob service has sent no byte of it since')
+  const stall = new AbortController()
+  // Lines come on the clock too, so a slow or silent download still shows where it stands.
+  const timer = setInterval(() => {
+    progress.tick()
+    const { lines, stalled } = watch.check()
+    for (const line of lines) options.log(line)
+    if (stalled !== undefined) stall.abort(new DownloadError(stalled, new Error(stallMessage(bounds))))
+  }, options.checkEveryMs ?? 1_000)
+  const downloadOne = async (file: ResultFile, signal: AbortSignal): Promise<void> => {
+    const shown = logSafe(file.relativePath)
+    watch.started(shown)
     try {
-      await downloadFile(container, file, delta => progress.addBytes(delta))
+      await downloadFile(container, options.workspace, file, signal, bytes => {
+        watch.moved(shown)
+        progress.addBytes(bytes)
+      })
     } catch (error) {
-      throw error instanceof DownloadError ? error : new DownloadError(file.relativePath, error)
+      throw error instanceof DownloadError ? error : new DownloadError(shown, error)
+    } finally {
+      watch.finished(shown)
     }
     progress.fileDone()
   }
-  // Lines come on the clock too, so a slow or silent download still shows where it stands.
-  const timer = setInterval(() => progress.tick(), 1_000)
   try {
-    await forEachBounded(files, options.concurrency, downloadOne)
+    await forEachBounded(files, options.concurrency, downloadOne, AbortSignal.any([stall.signal, options.signal]))
   } finally {
     clearInterval(timer)
   }
@@ -72,20 +82,43 @@ export async function downloadResults(container: ContainerClient, options: Downl
   return files
 }
 
-async function downloadFile(container: ContainerClient, file: ResultFile, onBytes: (delta: number) => void) {
-  await mkdir(dirname(file.localPath), { recursive: true })
-  let received = 0
-  // downloadToFile streams the body to disk: a large result is never held in memory.
-  await container.getBlobClient(file.blobName).downloadToFile(file.localPath, 0, undefined, {
-    maxRetryRequests: resumesPerFile,
-    onProgress: progress => {
-      onBytes(progress.loadedBytes - received)
-      received = progress.loadedBytes
+/** One file, streamed to disk (a large result is never held in memory); on any failure the file is removed. */
+async function downloadFile(
+  container: ContainerClient,
+  workspace: string,
+  file: ResultFile,
+  signal: AbortSignal,
+  onBytes: (delta: number) => void
+): Promise<void> {
+  const handle = await createResultFile(workspace, file)
+  try {
+    const response = await container
+      .getBlobClient(file.blobName)
+      .download(0, undefined, { abortSignal: signal, maxRetryRequests: resumesPerFile })
+    let written = 0
+    // The signal ends a body that stalls or runs on, not only the request that started it.
+    const body = addAbortSignal(signal, response.readableStreamBody as Readable)
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      if (written + chunk.length > file.size) {
+        body.destroy()
+        throw new Error(`the blob service sent more than the ${file.size} bytes its listing gave; the file was removed`)
+      }
+      await handle.write(chunk)
+      written += chunk.length
+      onBytes(chunk.length)
     }
-  })
-  const written = (await stat(file.localPath)).size
-  if (written !== file.size) {
-    throw new DownloadError(file.relativePath, new Error(`${written} of its ${file.size} bytes arrived`))
+    if (written !== file.size) throw new Error(`${written} of its ${file.size} bytes arrived; the file was removed`)
+    await handle.close()
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    await rm(file.localPath, { force: true })
+    throw error
   }
-  onBytes(file.size - received)
+}
+
+function stallMessage(bounds: StallBounds): string {
+  return (
+    `the blob service sent no byte of it for ${bounds.stallMs / 1000} s; the file was removed. ` +
+    "Check that this runner reaches the datastore's storage account (firewall, proxy), then re-run."
+  )
 }

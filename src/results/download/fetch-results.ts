@@ -4,6 +4,7 @@ import type { SubmittedJob } from '../../job/submitted-job.js'
 import type { Cloud } from '../../sign-in/clouds.js'
 import { withDatastoreContainer, type ContainerAccessLog } from '../../storage/container-access.js'
 import { logSafe } from '../../untrusted-text.js'
+import { untilAborted } from '../../workflow-cancellation.js'
 import { parseWorkspaceId } from '../../workspace-id.js'
 import type { ResultsSettings } from './results-settings.js'
 import { downloadResults } from './download.js'
@@ -23,16 +24,19 @@ export async function fetchResults(
   results: ResultsSettings,
   job: SubmittedJob,
   azure: { arm: SendAzureRequest; resourceManager: string; cloud: Cloud; credential: TokenCredential },
-  log: ContainerAccessLog
+  log: ContainerAccessLog,
+  signal: AbortSignal
 ): Promise<FetchedResults> {
   const { output, downloadPath } = results
   const location = parseDatastoreUri(output.uri)
-  if (!location) throw new Error(`The output ${output.uri} is not a datastore path; it cannot be downloaded.`)
+  if (!location) throw new Error(`The output ${logSafe(output.uri)} is not a datastore path; it cannot be downloaded.`)
   const workspace = location.workspace ?? parseWorkspaceId(job.id)?.workspace
-  if (!workspace) throw new Error(`The job's id '${job.id}' names no Azure ML workspace to read the results from.`)
+  if (!workspace)
+    throw new Error(`The job's id '${logSafe(job.id)}' names no Azure ML workspace to read the results from.`)
   // Both are inputs as given (output-uri, download-path), which may come from event data.
-  log.info(logSafe(`Downloading ${output.uri} into ${downloadPath}`))
-  const files = await withDatastoreContainer(
+  log.info(`Downloading ${logSafe(output.uri)} into ${logSafe(downloadPath)}`)
+  // The download stops at the signal itself (removing partial files); the datastore lookups before it are let go.
+  const download = withDatastoreContainer(
     { ...azure, workspace, datastore: location.datastore, log },
     { verb: 'read', role: 'Storage Blob Data Reader' },
     container =>
@@ -40,11 +44,14 @@ export async function fetchResults(
         type: output.type,
         path: location.path,
         uri: output.uri,
+        workspace: results.workspace,
         downloadPath,
         concurrency: 8,
+        signal,
         log: line => log.info(line)
       })
   )
+  const files = await untilAborted(download, signal)
   const csv = files.find(isCsv)
   const preview = csv ? await previewCsv(csv) : undefined
   return {

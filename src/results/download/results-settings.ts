@@ -2,10 +2,14 @@ import { randomUUID } from 'node:crypto'
 import { isAbsolute, relative, resolve } from 'node:path'
 import { InputError } from '../../input-formats.js'
 import type { InputAccess, JobOutput } from '../../job/job-definition.js'
+import { logSafe } from '../../untrusted-text.js'
+import { realFolders } from './download-folder.js'
 import { chooseOutput, isInsideFolder, parseDatastoreUri } from './output-location.js'
 
 /** download-path: where the job's output lands once it Completed. */
 export interface ResultsSettings {
+  /** The workspace, absolute: download-path and everything below it are reached through no link from here. */
+  workspace: string
   /** Absolute, inside the workspace. */
   downloadPath: string
   /** The output to download; the action chose its location unless `chosen` is false. */
@@ -39,7 +43,18 @@ export function readResults({ get, check }: InputAccess, context: ResultsContext
     if (rel.startsWith('..') || isAbsolute(rel)) {
       throw new InputError(`Input 'download-path' ('${given}') points outside the workspace ${workspace}.`)
     }
-    if (context.output) return { downloadPath, output: context.output, chosen: false }
+    // Looked at again when the results come: an earlier step may change it meanwhile.
+    realFolders(
+      workspace,
+      downloadPath,
+      false,
+      what =>
+        new InputError(
+          `Input 'download-path' ('${logSafe(given)}') is or lies below ${what}; the action writes only into real ` +
+            'folders of the workspace. Choose another download-path.'
+        )
+    )
+    if (context.output) return { workspace, downloadPath, output: context.output, chosen: false }
     const datastore = get('datastore') || 'workspaceblobstore'
     const output = chooseOutput(get('output-name') || 'score', context.outputFileName, datastore, {
       repository: context.env['GITHUB_REPOSITORY'] || 'local',
@@ -56,6 +71,6 @@ export function readResults({ get, check }: InputAccess, context: ResultsContext
           "score its own results next time. Choose another 'upload-prefix', or give 'output-uri'."
       )
     }
-    return { downloadPath, output, chosen: true }
+    return { workspace, downloadPath, output, chosen: true }
   })
 }
