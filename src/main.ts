@@ -48,7 +48,7 @@ export async function run(): Promise<void> {
     const result = await core.group('Wait for the job to finish', () =>
       followJob(job, submittedAt, settings, clients.newArm, cancelled, core)
     )
-    await reportOutcome(result, job, settings, clients)
+    await reportOutcome(result, job, settings, clients, cancelled)
   } catch (error) {
     if (cancelled.aborted && started) await endCancelledRun(started.settings, started.clients)
     else core.setFailed(error instanceof Error ? error.message : String(error))

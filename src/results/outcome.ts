@@ -24,7 +24,9 @@ export async function reportOutcome(
   result: FollowResult,
   job: SubmittedJob,
   settings: Settings,
-  clients: OutcomeClients
+  clients: OutcomeClients,
+  /** Aborted when the workflow run is cancelled. */
+  cancelled: AbortSignal
 ): Promise<void> {
   core.setOutput('status', result.status)
   const durationMs = result.outcome === 'finished' ? result.durationMs : undefined
@@ -41,7 +43,7 @@ export async function reportOutcome(
       throw error
     }
   } else if (result.outcome === 'finished' && ['Failed', 'NotResponding'].includes(result.status)) {
-    const diagnosis = await failureStep(job, settings, clients, result.studioUrl)
+    const diagnosis = await failureStep(job, settings, clients, result.studioUrl, cancelled)
     reason = diagnosis.reason
     details = diagnosis.markdown
   }
@@ -55,7 +57,13 @@ export async function reportOutcome(
 }
 
 /** A job that Failed or stopped responding: why, from run history, as far as it can tell within its budget. */
-async function failureStep(job: SubmittedJob, settings: Settings, clients: OutcomeClients, studioUrl?: string) {
+async function failureStep(
+  job: SubmittedJob,
+  settings: Settings,
+  clients: OutcomeClients,
+  studioUrl: string | undefined,
+  cancelled: AbortSignal
+) {
   const diagnosis = await core.group('Why the job failed', () =>
     explainFailure(
       job.id,
@@ -66,7 +74,8 @@ async function failureStep(job: SubmittedJob, settings: Settings, clients: Outco
         anonymous: clients.anonymous,
         resourceManager: settings.resourceManager,
         cloud: settings.cloud.name,
-        studioUrl
+        studioUrl,
+        cancelled
       },
       { info: message => core.info(message), notice: message => core.notice(message) }
     )

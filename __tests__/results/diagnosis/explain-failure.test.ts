@@ -73,4 +73,39 @@ describe('explainFailure', () => {
     for (let i = 0; i < 100 && !fake.requestsTo('runDetails').at(-1)?.closedEarly; i++) await sleep(20)
     expect(fake.requestsTo('runDetails').at(-1)?.closedEarly).toBe(true)
   })
+
+  it('stops at once when the workflow run is cancelled, long before its budget', async () => {
+    fake.fail('runDetails', { hang: true })
+    const credential = createCredential(
+      { signIn: { kind: 'client-secret', ...app }, authorityHost: fake.url, customAuthorityHost: true },
+      { getIdToken: () => Promise.reject(new Error('not used')), mask: () => {} }
+    )
+    const clients = azureClients(credential, cloud, () => {})
+    const notices: string[] = []
+    const jobName = `batchjob-${randomUUID()}`
+    const cancellation = new AbortController()
+    const waiting = fake.requestsTo('runDetails').length
+    const diagnosis = explainFailure(
+      `${workspaceArmId(fake.batchEndpoint.workspace)}/jobs/${jobName}`,
+      jobName,
+      {
+        arm: clients.arm,
+        anonymous: clients.anonymous,
+        resourceManager: fake.armUrl,
+        cloud: cloud.name,
+        studioUrl: undefined,
+        cancelled: cancellation.signal
+      },
+      { info: () => {}, notice: message => notices.push(message) },
+      60_000
+    )
+    for (let i = 0; i < 500 && fake.requestsTo('runDetails').length === waiting; i++) await sleep(20)
+    const cancelledAt = Date.now()
+    cancellation.abort()
+    expect(await diagnosis).toEqual({ reason: undefined, markdown: '' })
+    expect(Date.now() - cancelledAt).toBeLessThan(1_000)
+    expect(notices).toEqual(['Could not read why the job failed (the workflow run was cancelled).'])
+    for (let i = 0; i < 100 && !fake.requestsTo('runDetails').at(-1)?.closedEarly; i++) await sleep(20)
+    expect(fake.requestsTo('runDetails').at(-1)?.closedEarly).toBe(true)
+  })
 })
