@@ -134,6 +134,28 @@ describe('a failed job', () => {
     expect(notices).toEqual([expect.stringMatching(/^::notice::Could not read why the job failed \(.*\)\. Its logs: /)])
   }, 90_000)
 
+  it('finds the scoring step among 20,000 children, reading them a page at a time', async () => {
+    const { inputs } = await failing()
+    scenario.fake.runHistory.failure.otherChildren = 20_000
+    const result = await scenario.run(inputs)
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs['error-message']).toBe(`UserError: ${stepMessage}`)
+    expect(result.stdout).not.toContain('::notice::')
+    expect(scenario.fake.requestsTo('runChildren').map(r => new URL(r.path, 'https://x').search)).toEqual(['?$top=100'])
+  })
+
+  it("keeps the job's own reason when the scoring step is not among the first pages of children", async () => {
+    const { inputs } = await failing()
+    Object.assign(scenario.fake.runHistory.failure, { otherChildren: 20_000, stepIndex: 20_000 })
+    const result = await scenario.run(inputs)
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs['error-message']).toBe(`UserError: ${jobMessage}`)
+    expect(result.stdout).toContain(
+      "::notice::Could not read all of why the job failed (the job's steps: no batchscoring step among the first 1000)."
+    )
+    expect(scenario.fake.requestsTo('runChildren')).toHaveLength(10)
+  })
+
   it('ends at the first signal when the run is cancelled while asking run history', async () => {
     const { inputs } = await failing()
     scenario.fake.fail('runDetails', { hang: true })
