@@ -1,6 +1,7 @@
 // input-path takes nothing on trust, end to end against dist/index.js and a real blob service (Azurite): not the
 // repository's own files (.git, .env, names the blob service would merge), not an upload folder that other files
 // share, not GitHub's compare API to answer at once or at all, not the event payload to be complete.
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -98,6 +99,27 @@ describe('the repository besides its data', () => {
     const result = await scenario.run({ ...inputs, 'input-path': 'linked' }, { env })
     expect(result.exitCode).toBe(0)
     expect(await scenario.listBlobs(uploadFolder(result))).toEqual([`${uploadFolder(result)}/old.csv`])
+  })
+
+  it('refuses a link to .git/config or into .git, naming it, before any request', async () => {
+    const { inputs, env, root } = await uploading({ ...dataFiles, '.git/config': 'extraheader = token' })
+    symlinkSync('../../.git/config', join(root, 'data/incoming/cfg.csv'))
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(
+      /^Input 'input-path': data\/incoming\/cfg\.csv is a symbolic link to \.git\/config, which is never uploaded/
+    )
+    expect(scenario.fake.requestsTo('token')).toHaveLength(0)
+  })
+
+  it('refuses a named pipe at once, naming it, and exits', async () => {
+    const { inputs, env, root } = await uploading()
+    execFileSync('mkfifo', [join(root, 'data/incoming/feed.csv')])
+    const started = Date.now()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/^Input 'input-path': data\/incoming\/feed\.csv is a named pipe \(FIFO\)/)
+    expect(Date.now() - started).toBeLessThan(20_000)
   })
 
   it('reads every line of input-path relative to the checkout', async () => {

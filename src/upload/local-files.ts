@@ -1,4 +1,5 @@
 import * as glob from '@actions/glob'
+import type { Stats } from 'node:fs'
 import { realpath, stat } from 'node:fs/promises'
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
 import { InputError } from '../input-formats.js'
@@ -64,11 +65,27 @@ async function filesOf(pattern: string, root: string): Promise<LocalFile[]> {
         `Input 'input-path': ${logSafe(workspacePath)} is a symbolic link to ${logSafe(real)}, outside the workspace.`
       )
     }
+    // What a link leads to is what would be read: the rule for .git and dot-files holds for it as for a name.
+    const target = relative(root, real).split(sep).join('/')
+    if (target !== workspacePath && !wanted(target, named)) {
+      throw new InputError(
+        `Input 'input-path': ${logSafe(workspacePath)} is a symbolic link to ${logSafe(target)}, which is never ` +
+          'uploaded (.git, or a dot-file input-path does not name). Remove the link or name what it leads to.'
+      )
+    }
+    const info = await stat(real)
+    // A FIFO or a device would be read until something writes to it or forever; a socket cannot be read at all.
+    if (!info.isFile()) {
+      throw new InputError(
+        `Input 'input-path': ${logSafe(workspacePath)} is ${specialKind(info)}, not a regular file. ` +
+          'Only regular files are uploaded: narrow input-path or remove it.'
+      )
+    }
     files.push({
       absolutePath: real,
       workspacePath,
       uploadPath: relative(base, path).split(sep).join('/'),
-      size: (await stat(real)).size
+      size: info.size
     })
   }
   return files
@@ -93,6 +110,13 @@ function dotSegmentsNamedBy(pattern: string): RegExp[] {
         .replace(/\?/g, '[^/]')
       return new RegExp(`^${source}$`)
     })
+}
+
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device'
+  return 'something other than a file'
 }
 
 function inside(root: string, path: string): boolean {
