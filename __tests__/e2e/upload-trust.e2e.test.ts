@@ -112,6 +112,18 @@ describe('the repository besides its data', () => {
     expect(scenario.fake.requestsTo('token')).toHaveLength(0)
   })
 
+  it('refuses a link to a folder outside the checkout before walking it', async () => {
+    const { inputs, env, root } = await uploading()
+    symlinkSync('/', join(root, 'data/incoming/everything'))
+    const started = Date.now()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toBe(
+      "Input 'input-path': data/incoming/everything is a symbolic link to /, outside the workspace."
+    )
+    expect(Date.now() - started).toBeLessThan(15_000)
+  })
+
   it('refuses a named pipe at once, naming it, and exits', async () => {
     const { inputs, env, root } = await uploading()
     execFileSync('mkfifo', [join(root, 'data/incoming/feed.csv')])

@@ -139,8 +139,18 @@ describe('findInputFiles and what the repository holds besides data', () => {
     writeFileSync(join(outside, 'secret.txt'), 'do not upload')
     symlinkSync(outside, join(root, 'data/incoming/elsewhere'))
     await expect(findInputFiles('data/incoming', root, prefix)).rejects.toThrow(
-      "Input 'input-path': data/incoming/elsewhere/secret.txt is a symbolic link to"
+      `Input 'input-path': data/incoming/elsewhere is a symbolic link to ${outside}, outside the workspace.`
     )
+  })
+
+  it('refuses a link to / before walking any of it', async () => {
+    const root = checkout()
+    symlinkSync('/', join(root, 'data/incoming/2026/root'))
+    const started = Date.now()
+    await expect(findInputFiles('**/*.csv', root, prefix)).rejects.toThrow(
+      "Input 'input-path': data/incoming/2026/root is a symbolic link to /, outside the workspace."
+    )
+    expect(Date.now() - started).toBeLessThan(1_000)
   })
 
   it('holds the .git and dot-file rule for where a symbolic link leads', async () => {
@@ -152,7 +162,7 @@ describe('findInputFiles and what the repository holds besides data', () => {
     const folder = writeCheckout({ '.git/config': 'token', 'data/a.csv': 'a' })
     symlinkSync('../.git', join(folder, 'data/g'))
     await expect(findInputFiles('data', folder, prefix)).rejects.toThrow(
-      "Input 'input-path': data/g/config is a symbolic link to .git/config"
+      "Input 'input-path': data/g is a symbolic link to .git, which is never uploaded"
     )
     const dot = writeCheckout({ '.env': 'SECRET=1', 'data/a.csv': 'a' })
     symlinkSync('../.env', join(dot, 'data/env.csv'))
