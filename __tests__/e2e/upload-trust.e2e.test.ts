@@ -161,6 +161,49 @@ describe('dry run with input-path', () => {
     expect(scenario.blobFrontEnd.requests).toEqual([])
   })
 
+  it('lists only the files the push changed, with changed-only', async () => {
+    const { inputs, env } = await uploading()
+    const event = eventFile({
+      before: 'a'.repeat(40),
+      after: 'b'.repeat(40),
+      commits: [{ added: ['data/incoming/a.csv'] }]
+    })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data', 'changed-only': 'true', 'dry-run': 'true' },
+      { env: { ...env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('It takes 1 file, 16 B, in the workspace:')
+    expect(result.stdout).toContain('  data/incoming/a.csv -> ')
+    expect(result.stdout).not.toContain('old.csv')
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+
+  it('says nothing would be submitted when the push changed none of the files', async () => {
+    const { inputs, env } = await uploading()
+    const event = eventFile({ before: 'a'.repeat(40), after: 'b'.repeat(40), commits: [{ modified: ['README.md'] }] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data', 'changed-only': 'true', 'dry-run': 'true' },
+      { env: { ...env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(
+      "Nothing would be uploaded or submitted: the push changed no file that 'data' matches."
+    )
+  })
+
+  it('fails on a schedule event with changed-only, as the upload would', async () => {
+    const { inputs, env } = await uploading()
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data', 'changed-only': 'true', 'dry-run': 'true' },
+      { env: { ...env, GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: eventFile({ schedule: '0 3 * * *' }) } }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toBe(
+      'changed-only needs a push or pull_request event; this run was started by schedule.'
+    )
+  })
+
   it('fails as the upload would when input-path matches nothing', async () => {
     const { inputs, env } = await uploading()
     const result = await scenario.run({ ...inputs, 'input-path': 'data/*.parquet', 'dry-run': 'true' }, { env })
