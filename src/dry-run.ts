@@ -14,27 +14,32 @@ const filesShown = 50
 
 /** dry-run: the request the action would make, in the log and the step summary; nothing is sent. */
 export async function dryRun(settings: Settings): Promise<void> {
-  const request = describeDryRun(settings, provenanceTags(runContextFrom(process.env)), await filesToUpload(settings))
+  const { files, skipped } = await filesToUpload(settings)
+  const request = describeDryRun(settings, provenanceTags(runContextFrom(process.env)), files, skipped)
   for (const line of request.split('\n')) core.info(logSafe(line))
   await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(request)}\n`)
 }
 
-/** What input-path matches, found as the upload would find them: a dry run fails where the upload would. */
-async function filesToUpload(settings: Settings): Promise<LocalFile[]> {
-  if (!settings.upload) return []
-  const { findInputFiles, workspaceFolder } = await import('./upload/local-files.js')
-  return findInputFiles(settings.upload.inputPath, workspaceFolder(), settings.upload.prefix)
+/**
+ * The files the upload would take, found as it finds them (changed-only included): a dry run fails where the upload
+ * would, and lists what it would send.
+ */
+async function filesToUpload(settings: Settings): Promise<{ files: LocalFile[]; skipped?: string }> {
+  if (!settings.upload) return { files: [] }
+  const upload = await import('./upload/upload-input.js')
+  return upload.filesToUpload(settings.upload, { info: message => core.info(message), mask: core.setSecret })
 }
 
 /**
  * What the action would send, for a workflow author to check without touching Azure. There is no Authorization
  * header to leave out: tokens are only added when a request is sent, and a dry run sends none. `files` are those
- * input-path matches in the workspace.
+ * the upload would take; `skipped` says why there are none, when changed-only leaves none.
  */
 export function describeDryRun(
   settings: Settings,
   provenanceTags: Record<string, string>,
-  files: LocalFile[] = []
+  files: LocalFile[] = [],
+  skipped?: string
 ): string {
   const submission = buildSubmission(settings, '<a new UUID per submission>', provenanceTags)
   const lines = [
@@ -54,11 +59,12 @@ export function describeDryRun(
       `Before sending, the files '${logSafe(inputPath)}' matches${changedOnly ? ' (those the push changed)' : ''} ` +
         `would be uploaded to datastore ${datastore} under ${prefix}/, and InputData would name that folder: ` +
         `azureml://datastores/${datastore}/paths/${prefix}/`,
-      `It matches ${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(bytes)}, in the workspace:`,
+      `It ${changedOnly ? 'takes' : 'matches'} ${files.length} file${files.length === 1 ? '' : 's'}, ${formatBytes(bytes)}, in the workspace:`,
       ...files
         .slice(0, filesShown)
         .map(file => `  ${logSafe(file.workspacePath)} -> ${prefix}/${logSafe(file.uploadPath)}`),
-      ...(files.length > filesShown ? [`  and ${files.length - filesShown} more`] : [])
+      ...(files.length > filesShown ? [`  and ${files.length - filesShown} more`] : []),
+      ...(skipped ? [`Nothing would be uploaded or submitted: ${logSafe(skipped)}.`] : [])
     )
   }
   const shortNames = settings.job.inputs.filter(i => i.kind === 'data' && isDataAssetShortName(i.uri))

@@ -1,16 +1,15 @@
 import * as core from '@actions/core'
-import type { TokenCredential } from '@azure/identity'
 import { sendAzureLogToDebug } from './azure/azure-debug-log.js'
 import { readSettings, type Settings } from './settings.js'
 import { azureClients, type AzureClients } from './sign-in/azure-clients.js'
-import { createCredential } from './sign-in/credential.js'
+import { createCredential, type RenewableCredential } from './sign-in/credential.js'
 import { requestGitHubIdToken } from './sign-in/github-id-token.js'
 import { secretParts } from './sign-in/secret-parts.js'
 import { describeSignIn } from './sign-in/sign-in.js'
 import { logSafe } from './untrusted-text.js'
 
 /** The first work of both entries: secrets masked, inputs validated, a credential ready (nothing sent yet). */
-export function prepare(): { settings: Settings; credential: TokenCredential } {
+export function prepare(): { settings: Settings; credential: RenewableCredential } {
   maskSecretInputs()
   const settings = readSettings(name => core.getInput(name), {
     oidcAvailable: Boolean(process.env['ACTIONS_ID_TOKEN_REQUEST_URL']),
@@ -26,7 +25,7 @@ export function prepare(): { settings: Settings; credential: TokenCredential } {
 }
 
 /** main's sign-in: from here on requests go out, through these clients; the first of them asks for a token. */
-export function signIn(settings: Settings, credential: TokenCredential): AzureClients {
+export function signIn(settings: Settings, credential: RenewableCredential): AzureClients {
   if (core.isDebug()) sendAzureLogToDebug(core.debug)
   // An OpenID Connect audience is shown as the input gave it.
   core.info(logSafe(`Signing in as the ${describeSignIn(settings.signIn)}`))

@@ -1,6 +1,7 @@
 // Why a job failed, end to end: dist/index.js asks run history (on the workspace's regional API host, reached
 // through the test proxy) for the job's and its scoring step's errors and the end of the step's logs, which are
 // pre-signed URLs into Azurite.
+import { cancelLikeTheRunner, until } from '../../test/e2e/runner-cancel.js'
 import { errorMessage } from '../../test/e2e/scenario.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 import type { FakeAzureOptions } from '../../test/fake-azure/server.js'
@@ -132,6 +133,40 @@ describe('a failed job', () => {
     const notices = result.stdout.split('\n').filter(line => line.startsWith('::notice::'))
     expect(notices).toEqual([expect.stringMatching(/^::notice::Could not read why the job failed \(.*\)\. Its logs: /)])
   }, 90_000)
+
+  it('finds the scoring step among 20,000 children, reading them a page at a time', async () => {
+    const { inputs } = await failing()
+    scenario.fake.runHistory.failure.otherChildren = 20_000
+    const result = await scenario.run(inputs)
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs['error-message']).toBe(`UserError: ${stepMessage}`)
+    expect(result.stdout).not.toContain('::notice::')
+    expect(scenario.fake.requestsTo('runChildren').map(r => new URL(r.path, 'https://x').search)).toEqual(['?$top=100'])
+  })
+
+  it("keeps the job's own reason when the scoring step is not among the first pages of children", async () => {
+    const { inputs } = await failing()
+    Object.assign(scenario.fake.runHistory.failure, { otherChildren: 20_000, stepIndex: 20_000 })
+    const result = await scenario.run(inputs)
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs['error-message']).toBe(`UserError: ${jobMessage}`)
+    expect(result.stdout).toContain(
+      "::notice::Could not read all of why the job failed (the job's steps: no batchscoring step among the first 1000)."
+    )
+    expect(scenario.fake.requestsTo('runChildren')).toHaveLength(10)
+  })
+
+  it('ends at the first signal when the run is cancelled while asking run history', async () => {
+    const { inputs } = await failing()
+    scenario.fake.fail('runDetails', { hang: true })
+    const running = scenario.start(inputs)
+    await until(() => scenario.fake.requestsTo('runDetails').length > 0, 'the first run history read')
+    const result = await cancelLikeTheRunner(running)
+    expect(result.signalsSent).toEqual(['SIGINT'])
+    expect(result.exitCode).toBe(1)
+    expect(result.stdout).toContain('::notice::Could not read why the job failed (the workflow run was cancelled).')
+    expect(errorMessage(result)).toMatch(/^Job batchjob-\S+ ended Failed after/)
+  })
 
   it('sends no token to a discoveryUrl that is not an Azure ML host', async () => {
     const { inputs } = await failing({ discoveryUrl: 'https://collector.example.com/discovery' })

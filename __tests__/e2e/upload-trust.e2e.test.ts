@@ -1,6 +1,7 @@
 // input-path takes nothing on trust, end to end against dist/index.js and a real blob service (Azurite): not the
 // repository's own files (.git, .env, names the blob service would merge), not an upload folder that other files
 // share, not GitHub's compare API to answer at once or at all, not the event payload to be complete.
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -100,6 +101,39 @@ describe('the repository besides its data', () => {
     expect(await scenario.listBlobs(uploadFolder(result))).toEqual([`${uploadFolder(result)}/old.csv`])
   })
 
+  it('refuses a link to .git/config or into .git, naming it, before any request', async () => {
+    const { inputs, env, root } = await uploading({ ...dataFiles, '.git/config': 'extraheader = token' })
+    symlinkSync('../../.git/config', join(root, 'data/incoming/cfg.csv'))
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(
+      /^Input 'input-path': data\/incoming\/cfg\.csv is a symbolic link to \.git\/config, which is never uploaded/
+    )
+    expect(scenario.fake.requestsTo('token')).toHaveLength(0)
+  })
+
+  it('refuses a link to a folder outside the checkout before walking it', async () => {
+    const { inputs, env, root } = await uploading()
+    symlinkSync('/', join(root, 'data/incoming/everything'))
+    const started = Date.now()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toBe(
+      "Input 'input-path': data/incoming/everything is a symbolic link to /, outside the workspace."
+    )
+    expect(Date.now() - started).toBeLessThan(15_000)
+  })
+
+  it('refuses a named pipe at once, naming it, and exits', async () => {
+    const { inputs, env, root } = await uploading()
+    execFileSync('mkfifo', [join(root, 'data/incoming/feed.csv')])
+    const started = Date.now()
+    const result = await scenario.run({ ...inputs, 'input-path': 'data' }, { env })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/^Input 'input-path': data\/incoming\/feed\.csv is a named pipe \(FIFO\)/)
+    expect(Date.now() - started).toBeLessThan(20_000)
+  })
+
   it('reads every line of input-path relative to the checkout', async () => {
     const { inputs, env } = await uploading()
     // The action runs in another folder (the harness's work folder), so a line read from there would match nothing.
@@ -125,6 +159,49 @@ describe('dry run with input-path', () => {
     expect(result.stdout).not.toContain('.env')
     expect(scenario.fake.requests).toHaveLength(0)
     expect(scenario.blobFrontEnd.requests).toEqual([])
+  })
+
+  it('lists only the files the push changed, with changed-only', async () => {
+    const { inputs, env } = await uploading()
+    const event = eventFile({
+      before: 'a'.repeat(40),
+      after: 'b'.repeat(40),
+      commits: [{ added: ['data/incoming/a.csv'] }]
+    })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data', 'changed-only': 'true', 'dry-run': 'true' },
+      { env: { ...env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain('It takes 1 file, 16 B, in the workspace:')
+    expect(result.stdout).toContain('  data/incoming/a.csv -> ')
+    expect(result.stdout).not.toContain('old.csv')
+    expect(scenario.fake.requests).toHaveLength(0)
+  })
+
+  it('says nothing would be submitted when the push changed none of the files', async () => {
+    const { inputs, env } = await uploading()
+    const event = eventFile({ before: 'a'.repeat(40), after: 'b'.repeat(40), commits: [{ modified: ['README.md'] }] })
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data', 'changed-only': 'true', 'dry-run': 'true' },
+      { env: { ...env, GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event } }
+    )
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(
+      "Nothing would be uploaded or submitted: the push changed no file that 'data' matches."
+    )
+  })
+
+  it('fails on a schedule event with changed-only, as the upload would', async () => {
+    const { inputs, env } = await uploading()
+    const result = await scenario.run(
+      { ...inputs, 'input-path': 'data', 'changed-only': 'true', 'dry-run': 'true' },
+      { env: { ...env, GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: eventFile({ schedule: '0 3 * * *' }) } }
+    )
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toBe(
+      'changed-only needs a push or pull_request event; this run was started by schedule.'
+    )
   })
 
   it('fails as the upload would when input-path matches nothing', async () => {

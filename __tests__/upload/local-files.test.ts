@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -138,7 +139,43 @@ describe('findInputFiles and what the repository holds besides data', () => {
     writeFileSync(join(outside, 'secret.txt'), 'do not upload')
     symlinkSync(outside, join(root, 'data/incoming/elsewhere'))
     await expect(findInputFiles('data/incoming', root, prefix)).rejects.toThrow(
-      "Input 'input-path': data/incoming/elsewhere/secret.txt is a symbolic link to"
+      `Input 'input-path': data/incoming/elsewhere is a symbolic link to ${outside}, outside the workspace.`
+    )
+  })
+
+  it('refuses a link to / before walking any of it', async () => {
+    const root = checkout()
+    symlinkSync('/', join(root, 'data/incoming/2026/root'))
+    const started = Date.now()
+    await expect(findInputFiles('**/*.csv', root, prefix)).rejects.toThrow(
+      "Input 'input-path': data/incoming/2026/root is a symbolic link to /, outside the workspace."
+    )
+    expect(Date.now() - started).toBeLessThan(1_000)
+  })
+
+  it('holds the .git and dot-file rule for where a symbolic link leads', async () => {
+    const root = writeCheckout({ '.git/config': '[http] extraheader = token', '.env': 'SECRET=1', 'data/a.csv': 'a' })
+    symlinkSync('../.git/config', join(root, 'data/cfg.csv'))
+    await expect(findInputFiles('data', root, prefix)).rejects.toThrow(
+      "Input 'input-path': data/cfg.csv is a symbolic link to .git/config, which is never uploaded"
+    )
+    const folder = writeCheckout({ '.git/config': 'token', 'data/a.csv': 'a' })
+    symlinkSync('../.git', join(folder, 'data/g'))
+    await expect(findInputFiles('data', folder, prefix)).rejects.toThrow(
+      "Input 'input-path': data/g is a symbolic link to .git, which is never uploaded"
+    )
+    const dot = writeCheckout({ '.env': 'SECRET=1', 'data/a.csv': 'a' })
+    symlinkSync('../.env', join(dot, 'data/env.csv'))
+    await expect(findInputFiles('**', dot, prefix)).rejects.toThrow('data/env.csv is a symbolic link to .env')
+    // Named, a dot-file is taken through a link as it is taken directly.
+    expect((await findInputFiles('.env', dot, prefix)).map(f => f.workspacePath)).toEqual(['.env'])
+  })
+
+  it('refuses a named pipe before reading anything, naming it', async () => {
+    const root = checkout()
+    execFileSync('mkfifo', [join(root, 'data/incoming/pipe.csv')])
+    await expect(findInputFiles('data/incoming', root, prefix)).rejects.toThrow(
+      "Input 'input-path': data/incoming/pipe.csv is a named pipe (FIFO), not a regular file."
     )
   })
 })

@@ -1,5 +1,4 @@
 import {
-  bearerTokenAuthenticationPolicy,
   createHttpHeaders,
   createPipelineFromOptions,
   createPipelineRequest,
@@ -11,6 +10,7 @@ import {
   type PipelineResponse
 } from '@azure/core-rest-pipeline'
 import type { TokenCredential } from '@azure/identity'
+import { bearerTokenPolicy } from './bearer-token-policy.js'
 import { cappedHttpClient } from './capped-http-client.js'
 import { timeoutAsNetworkErrorPolicy, transientRetryStrategy, type RetryLimits } from './retry.js'
 
@@ -58,10 +58,10 @@ export interface ClientOptions {
 
 /**
  * One authenticated HTTP client per Azure plane, built on the Azure SDK's pipeline: it brings proxy support
- * (HTTPS_PROXY/NO_PROXY on self-hosted runners), keep-alive, the user agent and token caching/refresh; the default
- * retry policy is replaced by one with this action's budget. Each request, its token included, ends within
- * `limits.maxTotalMs`: a token refresh that hangs cannot hold a status read or a cancel for longer. GitHub's API is
- * asked through one too, without a credential.
+ * (HTTPS_PROXY/NO_PROXY on self-hosted runners), keep-alive and the user agent; the default retry policy is replaced by
+ * one with this action's budget, and tokens are held and renewed by bearer-token-policy.ts, never in the background.
+ * Each request, its token included, ends within `limits.maxTotalMs`: a token refresh that hangs cannot hold a status
+ * read or a cancel for longer. GitHub's API is asked through one too, without a credential.
  */
 export function createAzureClient(
   /** undefined: requests go without an Authorization header (pre-signed URLs such as run logs). */
@@ -90,7 +90,7 @@ export function createAzureClient(
     },
     { afterPhase: 'Retry' }
   )
-  if (credential) pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: scope }), { phase: 'Sign' })
+  if (credential) pipeline.addPolicy(bearerTokenPolicy(credential, scope), { phase: 'Sign' })
   const watchers = new WeakMap<PipelineRequest, Pick<AzureRequest, 'onSending' | 'onAttemptEnded'>>()
   pipeline.addPolicy(
     {

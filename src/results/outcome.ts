@@ -25,8 +25,8 @@ export async function reportOutcome(
   job: SubmittedJob,
   settings: Settings,
   clients: OutcomeClients,
-  /** The workflow run's cancellation: a download in progress stops at once. */
-  signal: AbortSignal
+  /** The workflow run's cancellation: a download or a diagnosis in progress stops at once. */
+  cancelled: AbortSignal
 ): Promise<void> {
   core.setOutput('status', result.status)
   const durationMs = result.outcome === 'finished' ? result.durationMs : undefined
@@ -36,14 +36,14 @@ export async function reportOutcome(
   let details = ''
   if (result.outcome === 'finished' && result.status === 'Completed' && settings.results) {
     try {
-      details = await resultsStep(settings.results, job, settings, clients, signal)
+      details = await resultsStep(settings.results, job, settings, clients, cancelled)
     } catch (error) {
       // The job itself Completed: the summary says so before the step fails on its results.
       await writeSummary(summaryMarkdown(job, settings, followed), true)
       throw error
     }
   } else if (result.outcome === 'finished' && ['Failed', 'NotResponding'].includes(result.status)) {
-    const diagnosis = await failureStep(job, settings, clients, result.studioUrl)
+    const diagnosis = await failureStep(job, settings, clients, result.studioUrl, cancelled)
     reason = diagnosis.reason
     details = diagnosis.markdown
   }
@@ -57,7 +57,13 @@ export async function reportOutcome(
 }
 
 /** A job that Failed or stopped responding: why, from run history, as far as it can tell within its budget. */
-async function failureStep(job: SubmittedJob, settings: Settings, clients: OutcomeClients, studioUrl?: string) {
+async function failureStep(
+  job: SubmittedJob,
+  settings: Settings,
+  clients: OutcomeClients,
+  studioUrl: string | undefined,
+  cancelled: AbortSignal
+) {
   const diagnosis = await core.group('Why the job failed', () =>
     explainFailure(
       job.id,
@@ -68,7 +74,8 @@ async function failureStep(job: SubmittedJob, settings: Settings, clients: Outco
         anonymous: clients.anonymous,
         resourceManager: settings.resourceManager,
         cloud: settings.cloud.name,
-        studioUrl
+        studioUrl,
+        cancelled
       },
       { info: message => core.info(message), notice: message => core.notice(message) }
     )

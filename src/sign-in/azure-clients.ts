@@ -1,7 +1,7 @@
-import type { TokenCredential } from '@azure/identity'
 import { createAzureClient, type SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { RetryLimits } from '../azure/retry.js'
 import type { Cloud } from './clouds.js'
+import type { RenewableCredential } from './credential.js'
 
 /** Retries of one submission stay within about a minute; each attempt gets its own timeout; all of it two minutes. */
 export const submitRetryLimits: RetryLimits = {
@@ -23,26 +23,33 @@ const armRetryLimits: RetryLimits = {
 
 /** What main's stages send through, signed with the credential: none asks for a token before its first request. */
 export interface AzureClients {
-  credential: TokenCredential
+  credential: RenewableCredential
   /** The batch endpoint, for the submission. */
   endpoint: SendAzureRequest
   /** Azure Resource Manager: data assets, datastores, the job's status and cancel, run history. */
   arm: SendAzureRequest
-  /** A Resource Manager client with a token cache of its own: following a job gets a fresh token after a 401. */
+  /**
+   * A Resource Manager client whose first request carries a newly issued token, not a cached one: following a job
+   * answers a 401 with one.
+   */
   newArm(): SendAzureRequest
   /** Sends no Authorization header: for pre-signed URLs (run logs). */
   anonymous: SendAzureRequest
 }
 
 /** The clients, each with its retry budget; every retry is a line of the log. */
-export function azureClients(credential: TokenCredential, cloud: Cloud, info: (message: string) => void): AzureClients {
+export function azureClients(
+  credential: RenewableCredential,
+  cloud: Cloud,
+  info: (message: string) => void
+): AzureClients {
   const retried = (what: string) => ({
     onRetry: (reason: string, delayMs: number) =>
       info(`${what} failed (${reason}); trying again in ${(delayMs / 1000).toFixed(1)} s`)
   })
-  const newArm = () =>
+  const armClient = (signedWith: RenewableCredential) =>
     createAzureClient(
-      credential,
+      signedWith,
       cloud.resourceManagerScope,
       armRetryLimits,
       retried('A request to Azure Resource Manager')
@@ -50,8 +57,8 @@ export function azureClients(credential: TokenCredential, cloud: Cloud, info: (m
   return {
     credential,
     endpoint: createAzureClient(credential, cloud.mlScope, submitRetryLimits, retried('Submission')),
-    arm: newArm(),
-    newArm,
+    arm: armClient(credential),
+    newArm: () => armClient(credential.renewed()),
     anonymous: createAzureClient(undefined, '', armRetryLimits)
   }
 }

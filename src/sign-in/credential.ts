@@ -34,6 +34,17 @@ export interface CredentialDeps {
   mask(secret: string): void
 }
 
+/** A credential that can start over: what `renewed()` returns asks the token service again rather than its cache. */
+export interface RenewableCredential extends TokenCredential {
+  /**
+   * The same sign-in with a token cache of its own, empty: its first token is a new one, for when a service refused
+   * the cached one (expired early, or revoked). @azure/identity offers no way to pass its cache by; a new credential
+   * is one. A managed identity's cache is shared by the whole process, and az keeps its own: those two may still
+   * hand back the token they hold.
+   */
+  renewed(): RenewableCredential
+}
+
 /**
  * The @azure/identity credential for the chosen way of signing in, wrapped so that every token it yields is masked
  * before anything can print it, a token that does not come within the deadline ends the wait, and a failure to get
@@ -43,7 +54,7 @@ export function createCredential(
   settings: SignInSettings,
   deps: CredentialDeps,
   deadlineMs = tokenDeadlineMs
-): TokenCredential {
+): RenewableCredential {
   const { signIn } = settings
   const options = {
     authorityHost: settings.authorityHost,
@@ -97,6 +108,7 @@ export function createCredential(
       break
   }
   return {
+    renewed: () => createCredential(settings, deps, deadlineMs),
     async getToken(scopes: string | string[], tokenOptions?: GetTokenOptions) {
       try {
         const token = await withTokenDeadline(

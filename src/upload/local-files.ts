@@ -1,6 +1,7 @@
 import * as glob from '@actions/glob'
-import { realpath, stat } from 'node:fs/promises'
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path'
+import type { Stats } from 'node:fs'
+import { readdir, realpath, stat } from 'node:fs/promises'
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { InputError } from '../input-formats.js'
 import { logSafe } from '../untrusted-text.js'
 import { withStoredBlobPaths } from './blob-names.js'
@@ -53,25 +54,76 @@ async function filesOf(pattern: string, root: string): Promise<LocalFile[]> {
   const named = dotSegmentsNamedBy(relative(root, target))
   const globber = await glob.create(target, { followSymbolicLinks: true, matchDirectories: false })
   const [searchPath = root] = globber.getSearchPaths()
-  const base = (await isFile(searchPath)) ? dirname(searchPath) : searchPath
+  const searchIsFile = await isFile(searchPath)
+  const base = searchIsFile ? dirname(searchPath) : searchPath
+  if (!searchIsFile) await refuseLinksBelow(searchPath, root, named)
   const files: LocalFile[] = []
   for (const path of await globber.glob()) {
     const workspacePath = relative(root, path).split(sep).join('/')
     if (!wanted(workspacePath, named)) continue
     const real = await realpath(path)
-    if (!inside(root, real)) {
+    refuseLinkTarget(workspacePath, real, root, named)
+    const info = await stat(real)
+    // A FIFO or a device would be read until something writes to it or forever; a socket cannot be read at all.
+    if (!info.isFile()) {
       throw new InputError(
-        `Input 'input-path': ${logSafe(workspacePath)} is a symbolic link to ${logSafe(real)}, outside the workspace.`
+        `Input 'input-path': ${logSafe(workspacePath)} is ${specialKind(info)}, not a regular file. ` +
+          'Only regular files are uploaded: narrow input-path or remove it.'
       )
     }
     files.push({
       absolutePath: real,
       workspacePath,
       uploadPath: relative(base, path).split(sep).join('/'),
-      size: (await stat(real)).size
+      size: info.size
     })
   }
   return files
+}
+
+/**
+ * Refuses, before the walk, a symbolic link below `folder` that leads out of the workspace or to what is never
+ * uploaded: the walk follows links, and one to / would be walked whole before the first file of it was refused.
+ */
+async function refuseLinksBelow(
+  folder: string,
+  root: string,
+  named: RegExp[],
+  seen = new Set<string>()
+): Promise<void> {
+  const real = await realpath(folder)
+  if (seen.has(real)) return
+  seen.add(real)
+  for (const entry of await readdir(folder, { withFileTypes: true })) {
+    const path = join(folder, entry.name)
+    const workspacePath = relative(root, path).split(sep).join('/')
+    if (!wanted(workspacePath, named)) continue
+    if (entry.isSymbolicLink()) {
+      // A broken link is passed by, as the walk passes it by.
+      const target = await realpath(path).catch(() => undefined)
+      if (target === undefined) continue
+      refuseLinkTarget(workspacePath, target, root, named)
+      if (await isFolder(target)) await refuseLinksBelow(path, root, named, seen)
+    } else if (entry.isDirectory()) {
+      await refuseLinksBelow(path, root, named, seen)
+    }
+  }
+}
+
+/** What a link leads to is what would be read: it stays in the workspace, and the rule for .git and dot-files holds. */
+function refuseLinkTarget(workspacePath: string, real: string, root: string, named: RegExp[]): void {
+  if (!inside(root, real)) {
+    throw new InputError(
+      `Input 'input-path': ${logSafe(workspacePath)} is a symbolic link to ${logSafe(real)}, outside the workspace.`
+    )
+  }
+  const target = relative(root, real).split(sep).join('/')
+  if (target !== workspacePath && !wanted(target, named)) {
+    throw new InputError(
+      `Input 'input-path': ${logSafe(workspacePath)} is a symbolic link to ${logSafe(target)}, which is never ` +
+        'uploaded (.git, or a dot-file input-path does not name). Remove the link or name what it leads to.'
+    )
+  }
 }
 
 // `**` and `.` would otherwise take .git/config (the checkout's token) and .env along with the data.
@@ -95,9 +147,20 @@ function dotSegmentsNamedBy(pattern: string): RegExp[] {
     })
 }
 
+function specialKind(info: Stats): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device'
+  return 'something other than a file'
+}
+
 function inside(root: string, path: string): boolean {
   const rel = relative(root, path)
   return rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  return (await stat(path)).isDirectory()
 }
 
 async function isFile(path: string): Promise<boolean> {

@@ -28,14 +28,8 @@ export async function uploadInput(
   log: UploadLog
 ): Promise<UploadOutcome> {
   const { upload, workspace } = settings
-  let files = await findInputFiles(upload.inputPath, workspaceFolder(), upload.prefix)
-  if (upload.changedOnly) {
-    const { event, changed } = await changedFiles(upload.githubToken, log)
-    if (changed) files = files.filter(file => changed.has(file.workspacePath))
-    if (files.length === 0) {
-      return { kind: 'skipped', reason: `the ${event} changed no file that '${upload.inputPath}' matches` }
-    }
-  }
+  const { files, skipped } = await filesToUpload(upload, log)
+  if (skipped !== undefined) return { kind: 'skipped', reason: skipped }
   log.info(`Uploading ${describeUpload(files)} to datastore ${upload.datastore}, under ${upload.prefix}/`)
   const access = {
     arm,
@@ -51,6 +45,22 @@ export async function uploadInput(
     await uploadFiles(container, files, { prefix: upload.prefix, concurrency: 8, log: line => log.info(line) })
   })
   return uploaded(files, upload)
+}
+
+/**
+ * The files the upload takes: what input-path matches and, with changed-only, of them those the event added or
+ * modified. `skipped` says why there are none. The dry run lists these same files.
+ */
+export async function filesToUpload(
+  upload: UploadSettings,
+  log: UploadLog
+): Promise<{ files: LocalFile[]; skipped?: string }> {
+  const files = await findInputFiles(upload.inputPath, workspaceFolder(), upload.prefix)
+  if (!upload.changedOnly) return { files }
+  const { event, changed } = await changedFiles(upload.githubToken, log)
+  const kept = changed ? files.filter(file => changed.has(file.workspacePath)) : files
+  if (kept.length > 0) return { files: kept }
+  return { files: [], skipped: `the ${event} changed no file that '${upload.inputPath}' matches` }
 }
 
 function uploaded(files: LocalFile[], upload: UploadSettings): UploadOutcome {

@@ -1,4 +1,6 @@
 import { createReadStream } from 'node:fs'
+import { stat } from 'node:fs/promises'
+import { Readable } from 'node:stream'
 import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob'
 import { parallelBlobRequests } from '../storage/blob-container.js'
 import { blobFailure } from '../storage/blob-failure.js'
@@ -103,8 +105,9 @@ export async function uploadFiles(
 async function uploadFile(blob: BlockBlobClient, file: LocalFile, progress: FileProgress): Promise<void> {
   const request = { abortSignal: progress.signal, onProgress: () => progress.sent() }
   if (file.size <= blockSize) {
-    await progress.send(() => blob.upload(() => createReadStream(file.absolutePath), file.size, request))
+    await progress.send(() => blob.upload(() => exactBytes(file, 0, file.size), file.size, request))
     progress.acknowledged(file.size)
+    await refuseChangedSize(file)
     return
   }
   const blocks = Array.from({ length: Math.ceil(file.size / blockSize) }, (_, index) => ({
@@ -117,17 +120,50 @@ async function uploadFile(blob: BlockBlobClient, file: LocalFile, progress: File
     blocks,
     blocksAtOnce,
     async ({ id, start, length }, signal) => {
-      const body = () => createReadStream(file.absolutePath, { start, end: start + length - 1 })
+      const body = () => exactBytes(file, start, length)
       await progress.send(() => blob.stageBlock(id, body, length, { ...request, abortSignal: signal }))
       progress.acknowledged(length)
     },
     progress.signal
   )
+  // Checked before the blob is made of the blocks: a file that grew or shrank is not stored half old, half new.
+  await refuseChangedSize(file)
   await progress.send(() =>
     blob.commitBlockList(
       blocks.map(block => block.id),
       { abortSignal: progress.signal }
     )
+  )
+}
+
+/**
+ * `length` bytes of the file from `start`, as found: a file that has since shrunk fails the request at its end rather
+ * than leave the service waiting for bytes that never come; one that grew is read only as far as it was found.
+ */
+function exactBytes(file: LocalFile, start: number, length: number): Readable {
+  if (length === 0) return Readable.from([])
+  const source = createReadStream(file.absolutePath, { start, end: start + length - 1 })
+  return Readable.from(
+    (async function* () {
+      let read = 0
+      for await (const chunk of source) {
+        read += (chunk as Buffer).length
+        yield chunk as Buffer
+      }
+      if (read !== length) throw sizeChanged(file, start + read)
+    })()
+  )
+}
+
+async function refuseChangedSize(file: LocalFile): Promise<void> {
+  const { size } = await stat(file.absolutePath)
+  if (size !== file.size) throw sizeChanged(file, size)
+}
+
+function sizeChanged(file: LocalFile, now: number): Error {
+  return new Error(
+    `it changed while it was being uploaded (${file.size} bytes when found, ${now} now). ` +
+      'Upload files nothing writes to during the step, then re-run.'
   )
 }
 

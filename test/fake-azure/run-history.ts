@@ -19,6 +19,10 @@ export interface FailureScript {
   stepError?: { code: string; message: string }
   /** Log name (as in logFiles) → its text. */
   logs?: Record<string, string>
+  /** Runs besides the batchscoring step among the job's children, as a job that fanned out has. */
+  otherChildren?: number
+  /** Where the batchscoring step is among the children (0 unless said). */
+  stepIndex?: number
 }
 
 const runsPath =
@@ -104,9 +108,23 @@ export class RunHistory {
     const found = this.find(request, params)
     if ('status' in found) return found
     if (found.step) return jsonReply(200, { value: [], continuationToken: null })
-    const step = this.stepOf(found.job)
-    const run = { runId: step, parentRunId: found.job.name, name: 'batchscoring', status: found.job.statuses.current }
-    return jsonReply(200, { value: [run], continuationToken: null })
+    const { job } = found
+    const status = job.statuses.current
+    const step = { runId: this.stepOf(job), parentRunId: job.name, name: 'batchscoring', status }
+    const others = Array.from({ length: this.failure.otherChildren ?? 0 }, (_, i) => ({
+      runId: `${job.name}_minibatch_${i}`,
+      parentRunId: job.name,
+      name: `minibatch_${i}`,
+      status
+    }))
+    const children = [...others]
+    children.splice(this.failure.stepIndex ?? 0, 0, step)
+    // Paged as run history pages: $top runs from where $continuationtoken says (all of them without $top).
+    const query = new URL(request.path, 'https://fake').searchParams
+    const from = Number(query.get('$continuationtoken') ?? 0)
+    const top = Number(query.get('$top') ?? children.length)
+    const next = from + top < children.length ? String(from + top) : null
+    return jsonReply(200, { value: children.slice(from, from + top), continuationToken: next })
   }
 
   private logsOf(step: string, logs: Record<string, string>): Promise<Record<string, string>> {

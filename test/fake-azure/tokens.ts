@@ -32,6 +32,11 @@ export class TokenStore {
     return token
   }
 
+  /** Every token issued so far stops being accepted, as after a revocation: only a newly issued one is. */
+  revokeAll(): void {
+    this.byAccessToken.clear()
+  }
+
   find(accessToken: string): IssuedToken | undefined {
     return this.byAccessToken.get(accessToken)
   }

@@ -1,6 +1,7 @@
 import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
 import type { CloudName } from '../../sign-in/clouds.js'
 import { logSafe, markdownSafe } from '../../untrusted-text.js'
+import { untilAborted } from '../../workflow-cancellation.js'
 import { parseWorkspaceId } from '../../workspace-id.js'
 import type { FailureDetails } from './failure-details.js'
 import { DiagnosisError, readFailureDetails } from './run-history.js'
@@ -23,6 +24,8 @@ export interface DiagnosisContext {
   resourceManager: string
   cloud: CloudName
   studioUrl: string | undefined
+  /** Aborted when the workflow run is cancelled: the diagnosis ends at once, the job has ended already. */
+  cancelled?: AbortSignal
 }
 
 // Best effort, and bounded: a failed job's step must end promptly however run history behaves.
@@ -42,18 +45,18 @@ export async function explainFailure(
 ): Promise<Diagnosis> {
   const studio = context.studioUrl ? ` Its logs: ${context.studioUrl}` : ''
   const workspace = parseWorkspaceId(jobId)?.workspace
-  const budget = new AbortController()
-  const timer = setTimeout(() => budget.abort(), budgetMs)
+  // Ends every request of the diagnosis, and the diagnosis with them, at the budget or a cancelled run.
+  const stop = new AbortController()
+  const timer = setTimeout(() => stop.abort(new DiagnosisError(`no answer within ${budgetMs / 1000} s`)), budgetMs)
+  const onCancel = () => stop.abort(new DiagnosisError('the workflow run was cancelled'))
+  context.cancelled?.addEventListener('abort', onCancel, { once: true })
+  if (context.cancelled?.aborted) onCancel()
   try {
     if (!workspace) throw new DiagnosisError(`the job's id names no workspace`)
-    const details = await Promise.race([
-      readFailureDetails(workspace, jobName, { ...context, signal: budget.signal }),
-      new Promise<never>((_, reject) =>
-        budget.signal.addEventListener('abort', () =>
-          reject(new DiagnosisError(`no answer within ${budgetMs / 1000} s`))
-        )
-      )
-    ])
+    const details = await untilAborted(
+      readFailureDetails(workspace, jobName, { ...context, signal: stop.signal }),
+      stop.signal
+    )
     for (const line of failureLogLines(details)) log.info(line)
     if (details.unread.length > 0) {
       log.notice(`Could not read all of why the job failed (${logSafe(details.unread.join('; '), 300)}).${studio}`)
@@ -65,6 +68,7 @@ export async function explainFailure(
     return { reason: undefined, markdown: '' }
   } finally {
     clearTimeout(timer)
+    context.cancelled?.removeEventListener('abort', onCancel)
   }
 }
 

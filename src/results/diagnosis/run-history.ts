@@ -47,13 +47,15 @@ export async function readFailureDetails(
     'the job in run history',
     access
   )
-  const children = await getJson(
-    access.arm,
-    `${runs}/${encodeURIComponent(jobName)}/children`,
-    "the job's steps",
-    access
-  )
-  const child = scoringStep(children)
+  const unread: string[] = []
+  let child: string | undefined
+  try {
+    child = await scoringStep(`${runs}/${encodeURIComponent(jobName)}/children`, access)
+  } catch (error) {
+    // The job's own error still explains the failure; its steps are named as unread.
+    if (!(error instanceof DiagnosisError)) throw error
+    unread.push(error.message)
+  }
   const childDetails = child
     ? await getJson(access.arm, `${runs}/${encodeURIComponent(child)}/details`, 'the scoring step', access)
     : undefined
@@ -63,7 +65,6 @@ export async function readFailureDetails(
   const logFiles =
     (childDetails as { logFiles?: unknown } | undefined)?.logFiles ?? (job as { logFiles?: unknown }).logFiles
   const logs: LogTail[] = []
-  const unread: string[] = []
   for (const name of wantedLogNames(logFiles)) {
     const url = (logFiles as Record<string, string>)[name] ?? ''
     try {
@@ -96,17 +97,42 @@ async function apiHost(workspace: string, access: RunHistoryAccess): Promise<str
   return api.replace(/\/+$/, '')
 }
 
-/** The batchscoring child of a batch job: by name where run history gives one, else its only child. */
-function scoringStep(children: unknown): string | undefined {
-  const runs = ((children as { value?: unknown }).value ?? []) as {
-    runId?: unknown
-    name?: unknown
-    displayName?: unknown
-  }[]
-  if (!Array.isArray(runs)) return undefined
-  const named = runs.find(run => [run.name, run.displayName, run.runId].some(v => String(v).includes('batchscoring')))
-  const chosen = named ?? (runs.length === 1 ? runs[0] : undefined)
-  return typeof chosen?.runId === 'string' ? chosen.runId : undefined
+// A batch job has one child, but run history pages the children of any run: they are read a page at a time (an
+// answer is read only up to its cap), and no further than stepPages pages.
+const stepPageSize = 100
+const stepPages = 10
+
+/**
+ * The batchscoring child of a batch job: by name where run history gives one, else its only child. The first page
+ * that names it ends the search; past stepPages pages it is given up, naming what was looked through.
+ */
+async function scoringStep(childrenUrl: string, access: RunHistoryAccess): Promise<string | undefined> {
+  let continuation: string | undefined
+  let seen = 0
+  for (let page = 0; page < stepPages; page++) {
+    const query = `$top=${stepPageSize}${continuation ? `&$continuationtoken=${encodeURIComponent(continuation)}` : ''}`
+    const answer = (await getJson(access.arm, `${childrenUrl}?${query}`, "the job's steps", access)) as {
+      value?: unknown
+      continuationToken?: unknown
+    }
+    const runs = (Array.isArray(answer.value) ? answer.value : []) as RunSummary[]
+    const named = runs.find(run => [run.name, run.displayName, run.runId].some(v => String(v).includes('batchscoring')))
+    const next =
+      typeof answer.continuationToken === 'string' && answer.continuationToken ? answer.continuationToken : undefined
+    const only = page === 0 && !next && runs.length === 1 ? runs[0] : undefined
+    const chosen = named ?? only
+    if (chosen) return typeof chosen.runId === 'string' ? chosen.runId : undefined
+    seen += runs.length
+    if (!next) return undefined
+    continuation = next
+  }
+  throw new DiagnosisError(`the job's steps: no batchscoring step among the first ${seen}`)
+}
+
+interface RunSummary {
+  runId?: unknown
+  name?: unknown
+  displayName?: unknown
 }
 
 // A log may be far longer than the part of an answer the action reads, and its end is what explains a failure: the
