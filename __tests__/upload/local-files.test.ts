@@ -67,6 +67,12 @@ describe('findInputFiles', () => {
     )
   })
 
+  it('takes a line naming a folder that does not exist as matching nothing, beside lines that match', async () => {
+    const root = checkout()
+    const files = await findInputFiles('data/other/c.csv\nno-such-folder\nmissing/**/*.csv', root, prefix)
+    expect(files.map(f => f.workspacePath)).toEqual(['data/other/c.csv'])
+  })
+
   it('reads each line of input-path as a pattern relative to the workspace', async () => {
     const root = checkout()
     const files = await findInputFiles('data/other/c.csv\n  data/incoming/**/*.csv  \n\n', root, prefix)

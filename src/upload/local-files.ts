@@ -56,7 +56,8 @@ async function filesOf(pattern: string, root: string): Promise<LocalFile[]> {
   const [searchPath = root] = globber.getSearchPaths()
   const searchIsFile = await isFile(searchPath)
   const base = searchIsFile ? dirname(searchPath) : searchPath
-  if (!searchIsFile) await refuseLinksBelow(searchPath, root, named)
+  // A pattern whose folder does not exist matches nothing: the walk finds no file, and neither does this check.
+  if (!searchIsFile && (await exists(searchPath))) await refuseLinksBelow(searchPath, root, named)
   const files: LocalFile[] = []
   for (const path of await globber.glob()) {
     const workspacePath = relative(root, path).split(sep).join('/')
@@ -161,6 +162,13 @@ function inside(root: string, path: string): boolean {
 
 async function isFolder(path: string): Promise<boolean> {
   return (await stat(path)).isDirectory()
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false
+  )
 }
 
 async function isFile(path: string): Promise<boolean> {
