@@ -1,4 +1,5 @@
-import { InputError, refuseCredentials } from '../input-formats.js'
+import { InputError } from '../input-formats.js'
+import { refuseCredentials } from '../uri-credentials.js'
 import { parseWorkspaceId } from '../workspace-id.js'
 
 // The forms of data location a batch endpoint accepts (Azure ML docs, "how-to-access-data-batch-endpoints-jobs").

@@ -3,6 +3,7 @@ import { parseDuration } from '../duration.js'
 import * as format from '../input-formats.js'
 import { InputError } from '../input-formats.js'
 import { logSafe } from '../untrusted-text.js'
+import { refuseCredentials } from '../uri-credentials.js'
 import { dataUri, isDataAssetShortName, isDatastorePath } from './data-uri.js'
 
 // Everything about the job itself that a workflow can set, as `az ml batch-endpoint invoke` can: inputs, output,
@@ -53,7 +54,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
   const optional = <T>(name: string, parse: (value: string) => T): T | undefined =>
     get(name) ? check(() => parse(get(name))) : undefined
   const outputUri = optional('output-uri', value => {
-    format.refuseCredentials('output-uri', value)
+    refuseCredentials('output-uri', value)
     if (!isDatastorePath(value)) {
       throw new InputError(
         `Input 'output-uri' must be a datastore path: azureml://datastores/<datastore>/paths/<path> (or the long ` +
