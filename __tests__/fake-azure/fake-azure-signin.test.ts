@@ -14,6 +14,7 @@ import {
 import { makeClientCertificate, type ClientCertificate } from '../../test/fake-azure/client-certificate.js'
 import { installFakeAz } from '../../test/fake-azure/install-fake-az.js'
 import { startFakeAzure, type FakeAzure } from '../../test/fake-azure/server.js'
+import { saveEnvironment } from '../../test/unit/saved-environment.js'
 
 const tenantId = randomUUID()
 const exchangeAudience = 'api://AzureADTokenExchange'
@@ -44,7 +45,7 @@ const touchedEnv = [
   'AZURE_FEDERATED_TOKEN_FILE',
   'PATH'
 ]
-const savedEnv = Object.fromEntries(touchedEnv.map(name => [name, process.env[name]]))
+const environment = saveEnvironment(touchedEnv)
 const defaultCAs = tls.getCACertificates('default')
 
 let fake: FakeAzure
@@ -116,10 +117,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) Reflect.deleteProperty(process.env, name)
-    else process.env[name] = value
-  }
+  environment.restore()
   tls.setDefaultCACertificates(defaultCAs)
   await fake.close()
 })
@@ -299,7 +297,7 @@ describe('the Azure CLI, through a fake az on PATH', () => {
   it('gets a token for the signed-in account, with the arguments AzureCliCredential passes', async () => {
     const account = { tenantId, clientId: randomUUID() }
     const az = await installFakeAz(fake, { account })
-    process.env['PATH'] = `${az.binDir}:${savedEnv['PATH'] ?? ''}`
+    process.env['PATH'] = `${az.binDir}:${environment.saved['PATH'] ?? ''}`
     const token = await new AzureCliCredential().getToken(mlScope)
     const withTenant = await new AzureCliCredential({ tenantId }).getToken(armScope)
     expect(claims(token.token)).toMatchObject({ aud: 'https://ml.azure.com', appid: account.clientId, tid: tenantId })
@@ -324,7 +322,7 @@ describe('the Azure CLI, through a fake az on PATH', () => {
 
   it("says to run 'az login' when no account is signed in", async () => {
     const az = await installFakeAz(fake)
-    process.env['PATH'] = `${az.binDir}:${savedEnv['PATH'] ?? ''}`
+    process.env['PATH'] = `${az.binDir}:${environment.saved['PATH'] ?? ''}`
     const error = await failure(new AzureCliCredential().getToken(mlScope))
     expect(error).toEqual({ name: 'CredentialUnavailableError', message: loginMessage })
     expect(await az.invocations()).toHaveLength(1)

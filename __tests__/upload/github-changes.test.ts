@@ -8,12 +8,13 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import tls from 'node:tls'
 import { changedFiles } from '../../src/upload/github-changes.js'
 import { startFakeAzure, type FakeAzure } from '../../test/fake-azure/server.js'
+import { saveEnvironment } from '../../test/unit/saved-environment.js'
 
 const before = 'a'.repeat(40)
 const after = 'b'.repeat(40)
 const basehead = `${before}...${after}`
 const githubEnv = ['GITHUB_EVENT_NAME', 'GITHUB_EVENT_PATH', 'GITHUB_REPOSITORY', 'GITHUB_API_URL']
-const savedEnv = Object.fromEntries(githubEnv.map(name => [name, process.env[name]]))
+const environment = saveEnvironment(githubEnv)
 const defaultCAs = tls.getCACertificates('default')
 let fake: FakeAzure
 
@@ -34,10 +35,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) Reflect.deleteProperty(process.env, name)
-    else process.env[name] = value
-  }
+  environment.restore()
   tls.setDefaultCACertificates(defaultCAs)
   await fake.close()
 })

@@ -12,13 +12,14 @@ import { workspaceArmId } from '../../../test/fake-azure/batch-job.js'
 import { defaultApiHost } from '../../../test/fake-azure/run-history.js'
 import { startFakeAzure, type FakeAzure } from '../../../test/fake-azure/server.js'
 import { startBlobProxy, type BlobProxy } from '../../../test/storage/blob-proxy.js'
+import { saveEnvironment } from '../../../test/unit/saved-environment.js'
 
 const app = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: 'Qx8~s3cret' }
 const cloud = clouds.azurecloud
 /** The workspace's regional API host, where run history answers: the proxy tunnels it to the fake. */
 const apiHost = `${new URL(defaultApiHost).host}:443`
 const proxyEnv = ['HTTPS_PROXY', 'https_proxy', 'NO_PROXY', 'no_proxy']
-const savedEnv = Object.fromEntries(proxyEnv.map(name => [name, process.env[name]]))
+const environment = saveEnvironment(proxyEnv)
 const defaultCAs = tls.getCACertificates('default')
 let fake: FakeAzure
 let proxy: BlobProxy
@@ -33,10 +34,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  for (const [name, value] of Object.entries(savedEnv)) {
-    if (value === undefined) Reflect.deleteProperty(process.env, name)
-    else process.env[name] = value
-  }
+  environment.restore()
   tls.setDefaultCACertificates(defaultCAs)
   await proxy.close()
   await fake.close()
