@@ -105,7 +105,10 @@ describe('Azure requests, when a service keeps failing', () => {
       const result = await scenario.run()
       expectFailedByItself(result)
       // Five attempts, then the one replay that asks whether a 500 hid a job.
-      expect(scenario.fake.requestsTo('submit')).toHaveLength(6)
+      // The 5 attempts, then the one replay that settles whether a job exists: all one submission.
+      const submits = scenario.fake.requestsTo('submit')
+      expect(submits).toHaveLength(6)
+      expect(new Set(submits.map(s => s.headers['repeatability_request-id'])).size).toBe(1)
       expect(errorMessage(result)).toContain('HTTP 500 InternalServerError: Something went wrong')
       expect(errorMessage(result)).toContain('after 5 attempts')
       expect(scenario.fake.jobs).toHaveLength(0)
