@@ -83,7 +83,7 @@ describe('waiting for the job', () => {
     expect(errorMessage(result)).toContain('left running, as cancel-on-timeout is false')
   })
 
-  it('stops at once when Resource Manager refuses to show the job', async () => {
+  it('stops when Resource Manager refuses to show the job to a fresh token too', async () => {
     const { fake } = await following({ jobStatuses: ['Running'] })
     const refusal = {
       status: 403,
@@ -91,12 +91,15 @@ describe('waiting for the job', () => {
         error: { code: 'AuthorizationFailed', message: 'The client does not have authorization.' }
       })
     }
-    fake.fail('armGetJob', refusal)
+    fake.fail('armGetJob', refusal, refusal)
     // Without a role to read jobs there is none to cancel them either: the cancel the step then tries is refused too.
     fake.fail('armCancelJob', refusal)
     const result = await scenario.run()
     expect(result.exitCode).toBe(1)
-    expect(fake.requestsTo('armGetJob')).toHaveLength(1)
+    // The second read carried a token asked for after the first refusal, not the cached one.
+    const reads = fake.requestsTo('armGetJob')
+    expect(reads).toHaveLength(2)
+    expect(reads[1]!.headers['authorization']).not.toBe(reads[0]!.headers['authorization'])
     expect(errorMessage(result)).toContain('HTTP 403 AuthorizationFailed')
     expect(errorMessage(result)).toContain('The job itself keeps running')
   })

@@ -25,9 +25,10 @@ describe('readJobStatus', () => {
     expect('error' in read && read.error).toContain('HTTP 200 without a job status')
   })
 
-  it('a 401 may be cured by a fresh token; a 403 is final', async () => {
+  it('a 401 or a 403 may be cured by a fresh token; a bad request is final', async () => {
     const refusal = '{"error":{"code":"AuthenticationFailed","message":"no"}}'
     expect(await readJobStatus(answering(401, refusal), jobUrl)).toMatchObject({ permanent: false, unauthorized: true })
-    expect(await readJobStatus(answering(403, refusal), jobUrl)).toMatchObject({ permanent: true })
+    expect(await readJobStatus(answering(403, refusal), jobUrl)).toMatchObject({ permanent: false, unauthorized: true })
+    expect(await readJobStatus(answering(400, refusal), jobUrl)).toMatchObject({ permanent: true })
   })
 })

@@ -22,8 +22,10 @@ export type StatusRead =
 
 /**
  * One status read. A failed read is reported, not thrown: a status that could not be read is not a failed job.
- * Only refusals that waiting cannot cure (no access, a bad request) are marked permanent; a 401 is not, as a fresh
- * token may cure it, nor is an answer that is not a job (an HTML error page from a proxy, an empty body, `null`).
+ * Only a bad request is marked permanent. A 401 or a 403 may be cured by a fresh token (an expired or revoked one,
+ * or one issued before a role or a group membership changed), so it is `unauthorized`: the wait asks for a new token
+ * once, and only the refusal of that one is final. Nor is an answer that is not a job (an HTML error page from a
+ * proxy, an empty body, `null`) permanent.
  */
 export async function readJobStatus(send: SendAzureRequest, jobUrl: string, signal?: AbortSignal): Promise<StatusRead> {
   let answer
@@ -37,8 +39,8 @@ export async function readJobStatus(send: SendAzureRequest, jobUrl: string, sign
   const retryAfter = Number(answer.headers['retry-after'])
   return {
     error: describeAnswer(answer),
-    permanent: [400, 403].includes(answer.status),
-    ...(answer.status === 401 ? { unauthorized: true } : {}),
+    permanent: answer.status === 400,
+    ...(answer.status === 401 || answer.status === 403 ? { unauthorized: true } : {}),
     ...(answer.status === 404 ? { notFound: true } : {}),
     ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {})
   }
