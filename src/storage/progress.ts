@@ -136,3 +136,25 @@ export class StallWatch {
     return { lines }
   }
 }
+
+/**
+ * Looks at a transfer on the clock, so that a slow or silent one still shows where it stands: the progress line when
+ * it is due, a line for each file gone quiet, and the first file quiet past the stall bound aborts `signal` with the
+ * error `stalled` makes for it. `stop` when the transfer ended.
+ */
+export function watchTransfer(
+  progress: ProgressReporter,
+  watch: StallWatch,
+  log: (line: string) => void,
+  everyMs: number,
+  stalled: (file: string) => Error
+): { signal: AbortSignal; stop(): void } {
+  const stall = new AbortController()
+  const timer = setInterval(() => {
+    progress.tick()
+    const checked = watch.check()
+    for (const line of checked.lines) log(line)
+    if (checked.stalled !== undefined) stall.abort(stalled(checked.stalled))
+  }, everyMs)
+  return { signal: stall.signal, stop: () => clearInterval(timer) }
+}

@@ -5,7 +5,14 @@ import type { BlockBlobClient, ContainerClient } from '@azure/storage-blob'
 import { parallelBlobRequests } from '../storage/blob-container.js'
 import { blobFailure } from '../storage/blob-failure.js'
 import { concurrencyGate, forEachBounded } from '../storage/concurrency.js'
-import { formatBytes, ProgressReporter, StallWatch, uploadStallBounds, type StallBounds } from '../storage/progress.js'
+import {
+  formatBytes,
+  ProgressReporter,
+  StallWatch,
+  uploadStallBounds,
+  watchTransfer,
+  type StallBounds
+} from '../storage/progress.js'
 import { logSafe } from '../untrusted-text.js'
 import type { LocalFile } from './local-files.js'
 
@@ -59,13 +66,13 @@ export async function uploadFiles(
   const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
   const progress = new ProgressReporter(totals, options.log)
   const watch = new StallWatch(uploadStallBounds)
-  const stall = new AbortController()
-  const timer = setInterval(() => {
-    progress.tick()
-    const { lines, stalled } = watch.check()
-    for (const line of lines) options.log(line)
-    if (stalled !== undefined) stall.abort(new UploadError(stalled, new Error(stallMessage(uploadStallBounds))))
-  }, checkEveryMs)
+  const watching = watchTransfer(
+    progress,
+    watch,
+    options.log,
+    checkEveryMs,
+    file => new UploadError(file, new Error(stallMessage(uploadStallBounds)))
+  )
 
   const connection = concurrencyGate(parallelBlobRequests)
   const uploadOne = async (file: LocalFile, signal: AbortSignal): Promise<void> => {
@@ -94,9 +101,9 @@ export async function uploadFiles(
     progress.fileDone()
   }
   try {
-    await forEachBounded(files, options.concurrency, uploadOne, stall.signal)
+    await forEachBounded(files, options.concurrency, uploadOne, watching.signal)
   } finally {
-    clearInterval(timer)
+    watching.stop()
   }
   options.log(progress.line())
 }

@@ -3,7 +3,13 @@ import { addAbortSignal, type Readable } from 'node:stream'
 import type { ContainerClient } from '@azure/storage-blob'
 import type { DataType } from '../../job/job-definition.js'
 import { forEachBounded } from '../../storage/concurrency.js'
-import { downloadStallBounds, ProgressReporter, StallWatch, type StallBounds } from '../../storage/progress.js'
+import {
+  downloadStallBounds,
+  ProgressReporter,
+  StallWatch,
+  watchTransfer,
+  type StallBounds
+} from '../../storage/progress.js'
 import { logSafe } from '../../untrusted-text.js'
 import { DownloadError } from './download-error.js'
 import { checkTargets, createResultFile } from './download-folder.js'
@@ -50,14 +56,13 @@ export async function downloadResults(container: ContainerClient, options: Downl
   const totals = { files: files.length, bytes: files.reduce((sum, file) => sum + file.size, 0) }
   const progress = new ProgressReporter(totals, options.log, 5_000, Date.now, 'Downloaded')
   const watch = new StallWatch(bounds, Date.now, 'the blob service has sent no byte of it since')
-  const stall = new AbortController()
-  // Lines come on the clock too, so a slow or silent download still shows where it stands.
-  const timer = setInterval(() => {
-    progress.tick()
-    const { lines, stalled } = watch.check()
-    for (const line of lines) options.log(line)
-    if (stalled !== undefined) stall.abort(new DownloadError(stalled, new Error(stallMessage(bounds))))
-  }, options.checkEveryMs ?? 1_000)
+  const watching = watchTransfer(
+    progress,
+    watch,
+    options.log,
+    options.checkEveryMs ?? 1_000,
+    file => new DownloadError(file, new Error(stallMessage(bounds)))
+  )
   const downloadOne = async (file: ResultFile, signal: AbortSignal): Promise<void> => {
     const shown = logSafe(file.relativePath)
     watch.started(shown)
@@ -74,9 +79,9 @@ export async function downloadResults(container: ContainerClient, options: Downl
     progress.fileDone()
   }
   try {
-    await forEachBounded(files, options.concurrency, downloadOne, AbortSignal.any([stall.signal, options.signal]))
+    await forEachBounded(files, options.concurrency, downloadOne, AbortSignal.any([watching.signal, options.signal]))
   } finally {
-    clearInterval(timer)
+    watching.stop()
   }
   options.log(progress.line())
   return files
