@@ -53,7 +53,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     if (cancelled.aborted && started) await endCancelledRun(started.settings, started.clients)
     else if (error instanceof EndpointError && error.jobMayExist && started) {
-      await endUnknownSubmission(error, started.settings, started.clients)
+      await endUnknownSubmission(error, started.settings, started.clients, cancelled)
     } else core.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
     cancellation.dispose()
@@ -77,11 +77,23 @@ async function endCancelledRun(settings: Settings, clients: AzureClients): Promi
 }
 
 /** The submission failed in a way that may hide a job: the step ends only once it knows, and says what it found. */
-async function endUnknownSubmission(error: EndpointError, settings: Settings, clients: AzureClients): Promise<void> {
+async function endUnknownSubmission(
+  error: EndpointError,
+  settings: Settings,
+  clients: AzureClients,
+  cancelled: AbortSignal
+): Promise<void> {
   let found
   try {
-    found = await settleUnknownSubmission(settings, clients)
+    found = await settleUnknownSubmission(settings, clients, cancelled)
   } catch (failure) {
+    if (cancelled.aborted) {
+      core.setFailed(
+        `${error.message}\nThe workflow run was cancelled while the action looked for the job the endpoint may have ` +
+          'taken; the post step finishes that.'
+      )
+      return
+    }
     const reason = logSafe(failure instanceof Error ? failure.message : String(failure))
     found = `The endpoint may have taken the job; cancelling it failed (${reason}). Cancel it in Azure ML studio.`
   }

@@ -4,6 +4,7 @@
 // test for each kind (the token deadline, at sign-in and for a refresh during the wait; the bound of one Azure
 // request; the retry budget); the same limits are proven in-process with short injected deadlines by the unit tests
 // (token-deadline and credential-deadline for every way of signing in, bounded-requests, submit, follow-bounds).
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
 import type { RouteName } from '../../test/fake-azure/exchange.js'
 import type { Fault } from '../../test/fake-azure/faults.js'
 import type { ActionResult } from '../../test/e2e/run-action.js'
@@ -104,8 +105,8 @@ describe('Azure requests, when a service keeps failing', () => {
       scenario.fake.fail('submit', ...Array.from({ length: 10 }, () => error))
       const result = await scenario.run()
       expectFailedByItself(result)
-      // Five attempts, then the one replay that asks whether a 500 hid a job.
-      // The 5 attempts, then the one replay that settles whether a job exists: all one submission.
+      // Without 'workspace', nothing but a replay can tell whether a 500 hid a job: the 5 attempts, then the one
+      // replay that settles it, all one submission.
       const submits = scenario.fake.requestsTo('submit')
       expect(submits).toHaveLength(6)
       expect(new Set(submits.map(s => s.headers['repeatability_request-id'])).size).toBe(1)
@@ -114,6 +115,36 @@ describe('Azure requests, when a service keeps failing', () => {
       expect(scenario.fake.jobs).toHaveLength(0)
     },
     60_000
+  )
+})
+
+describe('a submission whose outcome is unknown, with the workspace given', () => {
+  it.concurrent(
+    'a persistent 503 with no job behind it: Resource Manager is asked three times over 20 s, nothing is sent again',
+    async () => {
+      const scenario = await scenarioFor()
+      const { fake } = scenario
+      scenario.inputs['resource-manager-endpoint'] = fake.url
+      scenario.inputs['workspace'] = workspaceArmId(fake.batchEndpoint.workspace)
+      const busy = { status: 503, headers: { 'retry-after': '0' }, body: '{"error":{"code":"Busy","message":"later"}}' }
+      fake.fail('submit', busy, busy, busy, busy, busy)
+      const result = await scenario.run()
+      expectFailedByItself(result)
+      expect(errorMessage(result)).toMatch(
+        /\nNo job was started: listed 3 times over 20 s, the workspace has no job of this submission\.$/
+      )
+      expect(fake.requestsTo('submit')).toHaveLength(5)
+      const lookups = fake.requestsTo('armListJobs')
+      expect(lookups).toHaveLength(3)
+      expect(lookups[2]!.time - lookups[0]!.time).toBeGreaterThanOrEqual(20_000)
+      expect(fake.jobs).toHaveLength(0)
+      // Post finds the submission settled: it sends nothing anywhere.
+      const seen = fake.requests.length
+      const post = await scenario.run({}, { entry: 'post', workDir: result.workDir })
+      expect(post.exitCode).toBe(0)
+      expect(fake.requests.slice(seen)).toEqual([])
+    },
+    90_000
   )
 })
 

@@ -186,6 +186,50 @@ describe('a workflow run cancelled while the job is being submitted', () => {
     expect(scenario.leaks(post)).toEqual([])
   })
 
+  it('main killed mid-POST, with the workspace given: post finds the job through Resource Manager once it is listed', async () => {
+    const { fake } = await scoring({ jobStatuses: ['Running'] })
+    const inputs = { wait: 'true', workspace: workspaceArmId(fake.batchEndpoint.workspace) }
+    // The endpoint creates the job only after 3 s: post's first lookup finds nothing, a later one finds it.
+    fake.fail('submit', { delayMs: 3_000 })
+    const running = scenario.start(inputs)
+    await until(() => fake.requestsTo('submit').length >= 1, 'the POST')
+    running.child.kill('SIGKILL')
+    const main = await running.result
+
+    const post = await runPost(main, inputs)
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toMatch(/^The workflow run was cancelled: asked Azure to cancel job batchjob-/m)
+    expect(fake.requestsTo('armListJobs').length).toBeGreaterThanOrEqual(2)
+    // Found without sending the submission again.
+    expect(fake.requestsTo('submit')).toHaveLength(1)
+    expect(fake.jobs).toHaveLength(1)
+    expectNoJobLeft(fake)
+    expect(scenario.leaks(post)).toEqual([])
+  })
+
+  it('while main looks for the job of an unanswered submission: it stops at once, and post finishes the search', async () => {
+    const { fake } = await scoring({ jobStatuses: ['Running'] })
+    const inputs = { workspace: workspaceArmId(fake.batchEndpoint.workspace) }
+    const busy = { status: 503, headers: { 'retry-after': '0' }, body: '{"error":{"code":"Busy","message":"later"}}' }
+    fake.fail('submit', busy, busy, busy, busy, busy)
+    const running = scenario.start(inputs)
+    await until(() => fake.requestsTo('armListJobs').length >= 1, 'the first lookup')
+    const main = await cancelLikeTheRunner(running)
+
+    expect(main.signalsSent).toEqual(['SIGINT'])
+    expect(errorMessage(main)).toMatch(
+      /\nThe workflow run was cancelled while the action looked for the job the endpoint may have taken; the post step finishes that\.$/
+    )
+    expect(fake.requestsTo('armListJobs')).toHaveLength(1)
+    const post = await runPost(main, inputs)
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toMatch(
+      /^The workflow run was cancelled: no job was started: listed 3 times over 20 s, the workspace has no job of this submission\.$/m
+    )
+    expect(fake.requestsTo('submit')).toHaveLength(5)
+    expect(fake.jobs).toHaveLength(0)
+  })
+
   it('with cancel-on-workflow-cancel: false, a job the POST creates is left running', async () => {
     const { fake } = await scoring({ jobStatuses: ['Running'] })
     fake.fail('submit', { delayMs: 2_000 })

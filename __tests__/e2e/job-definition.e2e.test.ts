@@ -57,7 +57,12 @@ describe('the job definition', () => {
         loggingLevel: 'Debug',
         name: 'scores for push 0123456',
         properties: { experimentName: 'heart-scoring' },
-        tags: { ...harnessProvenanceTags, 'github.ref': 'overridden-by-user', team: 'ml-platform' }
+        tags: {
+          ...harnessProvenanceTags,
+          'github.ref': 'overridden-by-user',
+          team: 'ml-platform',
+          'github.repeatability_request_id': scenario.fake.requestsTo('submit')[0]!.headers['repeatability_request-id']
+        }
       }
     })
     // The display name is not the job's id: job-id stays the response's top-level name.

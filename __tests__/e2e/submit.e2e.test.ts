@@ -1,4 +1,5 @@
 // The built action (dist/index.js) run as the GitHub runner runs it, against the fake Azure over real TLS.
+import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
 import { harnessProvenanceTags } from '../../test/e2e/run-action.js'
 import { errorMessage, startScenario, type Scenario } from '../../test/e2e/scenario.js'
 
@@ -37,8 +38,12 @@ describe('submitting a job', () => {
         InputData: {
           input_data: { JobInputType: 'UriFolder', Uri: 'https://mystorage.blob.core.windows.net/data/heart-disease/' }
         },
-        // Provenance: from the job in Studio one finds the run that started it.
-        tags: harnessProvenanceTags
+        // Provenance: from the job in Studio one finds the run that started it; the submission's own id lets
+        // Resource Manager find its job when the answer is lost.
+        tags: {
+          ...harnessProvenanceTags,
+          'github.repeatability_request_id': submit!.headers['repeatability_request-id']
+        }
       }
     })
     expect(fake.requestsTo('token')).toHaveLength(1)
@@ -254,7 +259,10 @@ describe('a submission whose outcome is unknown is settled before the step ends'
     expect(message).toMatch(/^The batch endpoint did not confirm the job: HTTP 503 ServiceUnavailable: busy\n/)
     const job = fake.jobs[0]!
     expect(message).toMatch(
-      new RegExp(`the submission names job ${job.name}, so it exists; asked Azure to cancel job ${job.name}\\.$`)
+      new RegExp(
+        '\nThe endpoint took the job although its answer said otherwise: sent again with the same ' +
+          `repeatability_request-id, the submission names job ${job.name}; asked Azure to cancel job ${job.name}\\.$`
+      )
     )
     // Five attempts, then one replay with the same repeatability id.
     expect(fake.requestsTo('submit')).toHaveLength(6)
@@ -266,13 +274,37 @@ describe('a submission whose outcome is unknown is settled before the step ends'
     expect(fake.requestsTo('armCancelJob')).toHaveLength(1)
   })
 
+  it('503s after the endpoint took the job, with the workspace given: Resource Manager names it, nothing is sent again', async () => {
+    const { fake } = await failingScenario()
+    scenario.inputs['workspace'] = workspaceArmId(fake.batchEndpoint.workspace)
+    fake.fail('submit', { ...busy, afterCreate: true }, busy, busy, busy, busy)
+    const main = await scenario.run()
+
+    expect(main.exitCode).toBe(1)
+    const job = fake.jobs[0]!
+    expect(errorMessage(main)).toMatch(
+      new RegExp(
+        `\nThe endpoint took the job although its answer said otherwise: Resource Manager lists job ${job.name}, ` +
+          `tagged with this submission's id; asked Azure to cancel job ${job.name}\\.$`
+      )
+    )
+    // The five attempts only: the job was found by its tag, not by sending the submission again.
+    expect(fake.requestsTo('submit')).toHaveLength(5)
+    const listed = fake.requestsTo('armListJobs')
+    expect(listed).toHaveLength(1)
+    expect(new URL(listed[0]!.path, fake.url).searchParams.get('tag')).toBe('github.repeatability_request_id')
+    expect(fake.jobs).toHaveLength(1)
+    expect(job.cancelRequests).toBe(1)
+    await expectPostSendsNothing(main)
+  })
+
   it('an answer lost to a reset after the job was created: the job is found and cancelled', async () => {
     const { fake } = await failingScenario()
     fake.fail('submit', { reset: true, afterCreate: true }, busy, busy, busy, busy)
     const main = await scenario.run()
 
     expect(main.exitCode).toBe(1)
-    expect(errorMessage(main)).toMatch(/so it exists; asked Azure to cancel job batchjob-[0-9a-f-]+\.$/)
+    expect(errorMessage(main)).toMatch(/names job (batchjob-[0-9a-f-]+); asked Azure to cancel job \1\.$/)
     expect(fake.jobs).toHaveLength(1)
     expect(fake.jobs[0]!.cancelRequests).toBe(1)
   })

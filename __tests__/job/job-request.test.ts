@@ -13,7 +13,7 @@ const inputs: Record<string, string> = {
 }
 
 describe('buildSubmission', () => {
-  it('sends the whole job definition with provenance tags under the user tags', () => {
+  it('sends the whole job definition with provenance tags under the user tags, and the submission tag over both', () => {
     const settings = readSettings(
       name =>
         ({
@@ -31,7 +31,7 @@ describe('buildSubmission', () => {
           'logging-level': 'warning',
           'experiment-name': 'heart',
           'job-name': 'nightly',
-          tags: 'team: ml\ngithub.workflow: overridden'
+          tags: 'team: ml\ngithub.workflow: overridden\ngithub.repeatability_request_id: mine'
         })[name] ?? '',
       testRunner()
     )
@@ -53,7 +53,12 @@ describe('buildSubmission', () => {
         loggingLevel: 'Warning',
         name: 'nightly',
         properties: { experimentName: 'heart' },
-        tags: { 'github.workflow': 'overridden', 'github.run_id': '7', team: 'ml' }
+        tags: {
+          'github.workflow': 'overridden',
+          'github.run_id': '7',
+          team: 'ml',
+          'github.repeatability_request_id': 'id'
+        }
       }
     })
   })
@@ -72,7 +77,8 @@ describe('buildSubmission', () => {
       properties: {
         InputData: {
           heart_data: { JobInputType: 'UriFile', Uri: 'azureml://datastores/workspaceblobstore/paths/heart/data.csv' }
-        }
+        },
+        tags: { 'github.repeatability_request_id': '5b1f6a56-8c1d-4a8e-9f63-0d1f2e3a4b5c' }
       }
     })
   })

@@ -1,9 +1,11 @@
-import { createAzureClient } from '../azure/azure-pipeline.js'
+import { createAzureClient, type SendAzureRequest } from '../azure/azure-pipeline.js'
+import { submissionTag, type JobSubmission } from '../job/job-request.js'
 import { replaySubmission } from '../job/submit.js'
 import type { Settings } from '../settings.js'
 import { submitRetryLimits, type AzureClients } from '../sign-in/azure-clients.js'
 import { logSafe } from '../untrusted-text.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
+import { findSubmittedJob, jobSearchBounds, type JobSearchBounds } from './find-submitted-job.js'
 import { classifyStatus } from './job-status.js'
 import { parseWorkspaceId } from '../workspace-id.js'
 import { readLeftoverJob, saveCancelStage, saveFollowEnded, saveSubmittedJob, type LeftoverJob } from './state.js'
@@ -55,17 +57,16 @@ export function stateMismatch(left: LeftoverJob, settings: Settings): string | u
  * calls this when the cancel reached it outside the wait; post calls it when main could not finish.
  *
  * A job whose name is known is cancelled through ARM. A submission that was on its way when the run was cancelled
- * (main aborted or killed mid-POST) may have created a job nobody has heard of: it is sent again with the same
- * `repeatability_request-id`, which the endpoint answers with the job it already created for that id, and that job
- * is cancelled. Only when the first request never reached the endpoint does the replay create the job, to be
- * cancelled at once: nothing else can tell those two cases apart.
+ * (main aborted or killed mid-POST) may have created a job nobody has heard of: it is found and cancelled as
+ * `locateSubmittedJob` says.
  *
  * Returns what was done, for the log, as the end of a sentence.
  */
 export async function cancelLeftoverJob(
   settings: Settings,
   clients: Pick<AzureClients, 'endpoint' | 'arm'>,
-  signal?: AbortSignal
+  signal?: AbortSignal,
+  bounds: JobSearchBounds = jobSearchBounds
 ) {
   const left = readLeftoverJob()
   if (!left) return 'nothing was submitted.'
@@ -86,11 +87,12 @@ export async function cancelLeftoverJob(
     return 'the endpoint refused every attempt of the submission before creating a job, so there is none.'
   }
   if (!job && left.submission) {
-    job = await replaySubmission(clients.endpoint, left.submission, signal)
-    if (!job) {
+    const located = await locateSubmittedJob(settings, clients.arm, clients.endpoint, left.submission, signal, bounds)
+    if (!located.job) {
       saveFollowEnded()
-      return 'the endpoint refuses the submission, so it created no job.'
+      return `no job was started: ${located.how}.`
     }
+    job = located.job
     saveSubmittedJob(job.name, job.id)
   }
   if (!job) return 'nothing was submitted.'
@@ -119,39 +121,71 @@ async function cancelNamedJob(
 
 /**
  * Main's submission failed without saying whether the endpoint took the job: an attempt's answer never came, or came
- * as a 408 or 5xx, which a gateway can send after the service took it. Before the step ends, the submission is sent
- * once more with the same `repeatability_request-id`: the endpoint names the job it took, and that job is cancelled (the
- * step has failed; nothing would follow it), or it refuses the request, and no job exists. This replay would create
- * the job if the endpoint never took it (nothing else can tell the two apart), to be cancelled at once. Either way
- * post then has nothing left to do. Returns what was found, as the sentence that ends the step's message.
+ * as a 408 or 5xx, which a gateway can send after the service took it. The step ends only once it knows: a job that
+ * exists is cancelled (the step has failed; nothing would follow it). Returns what was found, as the sentence that
+ * ends the step's message.
  */
 export async function settleUnknownSubmission(
   settings: Settings,
-  clients: Pick<AzureClients, 'credential' | 'arm'>
+  clients: Pick<AzureClients, 'credential' | 'arm'>,
+  signal?: AbortSignal,
+  bounds: JobSearchBounds = jobSearchBounds
 ): Promise<string> {
   const submission = readLeftoverJob()?.submission
   if (!submission) return 'No request reached the endpoint: no job was started.'
   // One attempt: the submission's own retries have already waited on this endpoint.
   const once = createAzureClient(clients.credential, settings.cloud.mlScope, { ...submitRetryLimits, maxAttempts: 1 })
-  let job
+  let located
   try {
-    job = await replaySubmission(once, submission)
+    located = await locateSubmittedJob(settings, clients.arm, once, submission, signal, bounds)
   } catch (error) {
+    if (signal?.aborted) throw error
     const reason = logSafe(error instanceof Error ? error.message : String(error))
     return (
-      'Whether the endpoint took the job is unknown: sent again with the same repeatability_request-id ' +
-      `(${submission.headers['repeatability_request-id']}), the submission got no answer either (${reason}). ` +
-      'Look for the job in Azure ML studio before re-running.'
+      `Whether the endpoint took the job is unknown: ${reason}. ` +
+      `Look in Azure ML studio for a job tagged ${submissionTag} ${submission.headers['repeatability_request-id']} ` +
+      'before re-running.'
     )
   }
-  if (!job) {
+  if (!located.job) {
     saveFollowEnded()
-    return 'Sent again with the same repeatability_request-id, the submission was refused: no job was started.'
+    return `No job was started: ${located.how}.`
   }
-  saveSubmittedJob(job.name, job.id)
-  const cancelled = await cancelNamedJob(job, settings, clients.arm)
-  return (
-    'The endpoint may have taken the job although its answer said otherwise: sent again with the same ' +
-    `repeatability_request-id, the submission names job ${logSafe(job.name)}, so it exists; ${cancelled}`
-  )
+  saveSubmittedJob(located.job.name, located.job.id)
+  const cancelled = await cancelNamedJob(located.job, settings, clients.arm, signal)
+  return `The endpoint took the job although its answer said otherwise: ${located.how}; ${cancelled}`
+}
+
+/**
+ * The job a submission created, if any, told apart without creating one wherever possible. With 'workspace' given,
+ * Resource Manager is asked for the job carrying the submission's tag (read-only). Only where that cannot tell (no
+ * workspace, or the list cannot be read) is the submission sent again with the same `repeatability_request-id`: the
+ * endpoint answers with the job it took, refuses the request (and so refused the first), or, had the first never
+ * reached it, creates the job now, to be cancelled at once. `how` says which, for the log.
+ */
+async function locateSubmittedJob(
+  settings: Settings,
+  arm: SendAzureRequest,
+  endpoint: SendAzureRequest,
+  submission: JobSubmission,
+  signal: AbortSignal | undefined,
+  bounds: JobSearchBounds
+): Promise<{ job?: { name: string; id: string }; how: string }> {
+  const id = submission.headers['repeatability_request-id'] ?? ''
+  let unlisted = ''
+  if (settings.workspace) {
+    const search = await findSubmittedJob(arm, `${settings.resourceManager}${settings.workspace}`, id, signal, bounds)
+    if ('found' in search) {
+      const name = logSafe(search.found.name)
+      return { job: search.found, how: `Resource Manager lists job ${name}, tagged with this submission's id` }
+    }
+    if ('absent' in search) return { how: search.absent }
+    unlisted = `${logSafe(search.unknown)}, so `
+  }
+  const job = await replaySubmission(endpoint, submission, signal)
+  if (!job) {
+    return { how: `${unlisted}sent again with the same repeatability_request-id, the submission was refused` }
+  }
+  const how = `${unlisted}sent again with the same repeatability_request-id, the submission names job ${logSafe(job.name)}`
+  return { job, how }
 }

@@ -8,9 +8,15 @@ export interface JobSubmission {
 }
 
 /**
+ * The tag that carries a submission's repeatability id onto its job, so that Resource Manager can find the job of a
+ * submission whose answer never came, without sending it again.
+ */
+export const submissionTag = 'github.repeatability_request_id'
+
+/**
  * The invoke request as the batch endpoint documents it. `repeatabilityRequestId` is fixed per submission and sent
  * on every retry: the service then returns the job it already created instead of starting a second one.
- * `provenanceTags` go under the user's tags, which win on a clash.
+ * `provenanceTags` go under the user's tags, which win on a clash; the submission's own tag wins over both.
  */
 export function buildSubmission(
   settings: Settings,
@@ -22,7 +28,13 @@ export function buildSubmission(
     'repeatability_request-id': repeatabilityRequestId
   }
   if (settings.deploymentName) headers['azureml-model-deployment'] = settings.deploymentName
-  const body = { properties: jobProperties(settings.job, { ...provenanceTags, ...settings.job.tags }) }
+  const body = {
+    properties: jobProperties(settings.job, {
+      ...provenanceTags,
+      ...settings.job.tags,
+      [submissionTag]: repeatabilityRequestId
+    })
+  }
   return { scoringUri: settings.scoringUri, headers, body: JSON.stringify(body) }
 }
 

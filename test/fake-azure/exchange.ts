@@ -8,6 +8,7 @@ export type RouteName =
   | 'token'
   | 'submit'
   | 'armGetJob'
+  | 'armListJobs'
   | 'armCancelJob'
   | 'armOperationResult'
   | 'armGetData'

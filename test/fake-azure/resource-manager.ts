@@ -13,7 +13,7 @@ import {
 import { ArmGate, armApiVersions, armRegion, decoded, sameName, type Admitted } from './arm-gate.js'
 import { armJobResource } from './arm-job.js'
 import type { BatchEndpoint } from './batch-endpoint.js'
-import { workspaceArmId, type BatchJob } from './batch-job.js'
+import { jobTags, workspaceArmId, type BatchJob } from './batch-job.js'
 import { defaultApiHost } from './run-history.js'
 import { jsonReply, originOf, type RecordedRequest, type Reply, type Route } from './exchange.js'
 import { cancellationStatuses } from './job-statuses.js'
@@ -30,6 +30,10 @@ export interface ResourceManagerOptions {
   denyListSecrets?: string[]
   /** The workspace's discoveryUrl: https://eastus2.api.azureml.ms/discovery when not given. */
   discoveryUrl?: string
+  /** Jobs_List's page size: 20 when not given. */
+  jobsPageSize?: number
+  /** How long a new job stays out of Jobs_List, as an index catches up with a job just created: 0 when not given. */
+  jobsListLagMs?: number
 }
 
 // ARM matches the fixed words of a path in any case; the names in it are compared case-insensitively too, except the
@@ -38,6 +42,7 @@ const workspacePath =
   String.raw`^/subscriptions/(?<subscription>[^/]+)/resourceGroups/(?<resourceGroup>[^/]+)` +
   String.raw`/providers/Microsoft\.MachineLearningServices/workspaces/(?<workspace>[^/]+)`
 const workspaceOnlyPath = new RegExp(String.raw`${workspacePath}$`, 'i')
+const jobsPath = new RegExp(String.raw`${workspacePath}/jobs$`, 'i')
 const jobPath = new RegExp(String.raw`${workspacePath}/jobs/(?<job>[^/]+)$`, 'i')
 const cancelPath = new RegExp(String.raw`${workspacePath}/jobs/(?<job>[^/]+)/cancel$`, 'i')
 const dataPath = new RegExp(String.raw`${workspacePath}/data/(?<name>[^/]+)$`, 'i')
@@ -64,8 +69,11 @@ export class ResourceManager {
   private readonly workspaceId = randomUUID()
 
   readonly discoveryUrl: string
+  private readonly jobsPageSize: number
+  private readonly jobsListLagMs: number
   readonly routes: Route[] = [
     { name: 'armGetWorkspace', method: 'GET', path: workspaceOnlyPath, handle: (r, p) => this.getWorkspace(r, p) },
+    { name: 'armListJobs', method: 'GET', path: jobsPath, handle: (r, params) => this.listJobs(r, params) },
     { name: 'armGetJob', method: 'GET', path: jobPath, handle: (r, params) => this.getJob(r, params) },
     { name: 'armCancelJob', method: 'POST', path: cancelPath, handle: (r, params) => this.cancelJob(r, params) },
     { name: 'armOperationResult', method: 'GET', path: operationPath, handle: (r, p) => this.operationResult(r, p) },
@@ -81,6 +89,8 @@ export class ResourceManager {
     this.dataAssets = options.dataAssets ?? []
     this.datastores = options.datastores ?? defaultDatastores(this.workspaceId)
     this.discoveryUrl = options.discoveryUrl ?? `${defaultApiHost}/discovery`
+    this.jobsPageSize = options.jobsPageSize ?? 20
+    this.jobsListLagMs = options.jobsListLagMs ?? 0
     this.gate = new ArmGate({
       tokens,
       audiences: this.audiences,
@@ -163,6 +173,29 @@ export class ResourceManager {
       armJobResource(found.job, status, this.endpoint.workspace, this.endpoint.studioUrl),
       found.headers
     )
+  }
+
+  // Jobs_List, newest first: `tag` keeps the jobs that carry that tag key, whatever its value; `$skip` is the
+  // continuation token of the page's nextLink.
+  private listJobs(request: RecordedRequest, params: Record<string, string>): Reply {
+    const checked = this.gate.inWorkspace(request, params, 'jobs', 'jobs/read')
+    if ('status' in checked) return checked
+    const url = new URL(request.path, originOf(request))
+    const tag = url.searchParams.get('tag')
+    const skip = Number(url.searchParams.get('$skip') ?? 0)
+    const listed = this.endpoint.jobs
+      .filter(job => Date.now() - job.createdAt >= this.jobsListLagMs)
+      .filter(job => tag === null || tag in jobTags(job))
+      .reverse()
+    const page = listed.slice(skip, skip + this.jobsPageSize)
+    const ws = this.endpoint.workspace
+    const value = page.map(job => armJobResource(job, job.statuses.current, ws, this.endpoint.studioUrl))
+    const body: Record<string, unknown> = { value }
+    if (skip + this.jobsPageSize < listed.length) {
+      url.searchParams.set('$skip', String(skip + this.jobsPageSize))
+      body['nextLink'] = url.toString()
+    }
+    return jsonReply(200, body, checked.headers)
   }
 
   // Jobs_Cancel is a long-running operation (final-state-via: location): 202 with Location and Retry-After, no body.
