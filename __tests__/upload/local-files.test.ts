@@ -159,6 +159,20 @@ describe('findInputFiles and what the repository holds besides data', () => {
     expect(Date.now() - started).toBeLessThan(1_000)
   })
 
+  it('refuses a folder link out of the workspace inside a dot-folder the search would walk, and only then', async () => {
+    const root = writeCheckout({ 'data/a.csv': 'a', '.venv/bin/activate': 'x' })
+    symlinkSync('/', join(root, '.venv/root'))
+    await expect(findInputFiles('**/*.csv', root, prefix)).rejects.toThrow(
+      "Input 'input-path': .venv/root is a symbolic link to /, outside the workspace. Nothing below it would be " +
+        'uploaded, but the search for files would walk it'
+    )
+    // A search that does not go there is not held up by it, nor is a link to a file.
+    expect((await findInputFiles('data', root, prefix)).map(f => f.workspacePath)).toEqual(['data/a.csv'])
+    const files = writeCheckout({ 'data/a.csv': 'a', '.venv/bin/activate': 'x' })
+    symlinkSync('/etc/hostname', join(files, '.venv/bin/python'))
+    expect((await findInputFiles('**/*.csv', files, prefix)).map(f => f.workspacePath)).toEqual(['data/a.csv'])
+  })
+
   it('holds the .git and dot-file rule for where a symbolic link leads', async () => {
     const root = writeCheckout({ '.git/config': '[http] extraheader = token', '.env': 'SECRET=1', 'data/a.csv': 'a' })
     symlinkSync('../.git/config', join(root, 'data/cfg.csv'))

@@ -84,7 +84,9 @@ async function filesOf(pattern: string, root: string): Promise<LocalFile[]> {
 
 /**
  * Refuses, before the walk, a symbolic link below `folder` that leads out of the workspace or to what is never
- * uploaded: the walk follows links, and one to / would be walked whole before the first file of it was refused.
+ * uploaded: the walk follows links, and one to / would be walked whole before the first file of it was refused. The
+ * walk also goes through what is never uploaded (.git, dot-folders input-path does not name) before its files are left
+ * out, so a folder link there that leads out is refused too.
  */
 async function refuseLinksBelow(
   folder: string,
@@ -98,17 +100,26 @@ async function refuseLinksBelow(
   for (const entry of await readdir(folder, { withFileTypes: true })) {
     const path = join(folder, entry.name)
     const workspacePath = relative(root, path).split(sep).join('/')
-    if (!wanted(workspacePath, named)) continue
     if (entry.isSymbolicLink()) {
       // A broken link is passed by, as the walk passes it by.
       const target = await realpath(path).catch(() => undefined)
       if (target === undefined) continue
-      refuseLinkTarget(workspacePath, target, root, named)
-      if (await isFolder(target)) await refuseLinksBelow(path, root, named, seen)
+      const isFolderLink = await isFolder(target)
+      if (wanted(workspacePath, named)) refuseLinkTarget(workspacePath, target, root, named)
+      else if (isFolderLink && !inside(root, target)) refuseWalkOut(workspacePath, target)
+      if (isFolderLink) await refuseLinksBelow(path, root, named, seen)
     } else if (entry.isDirectory()) {
       await refuseLinksBelow(path, root, named, seen)
     }
   }
+}
+
+function refuseWalkOut(workspacePath: string, real: string): never {
+  throw new InputError(
+    `Input 'input-path': ${logSafe(workspacePath)} is a symbolic link to ${logSafe(real)}, outside the workspace. ` +
+      'Nothing below it would be uploaded, but the search for files would walk it: narrow input-path to the ' +
+      "data's own folder, or remove the link."
+  )
 }
 
 /** What a link leads to is what would be read: it stays in the workspace, and the rule for .git and dot-files holds. */
