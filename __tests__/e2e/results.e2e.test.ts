@@ -272,6 +272,17 @@ describe('results that must not be written as they come', () => {
     expect(readdirSync(join(root, 'results'))).toEqual([])
   })
 
+  it('a write the disk refuses fails naming the file, which is removed', async () => {
+    const { inputs, root, env } = await scoring({ pipelineDeployments: ['blue'] })
+    scenario.outputs.options = { extraBlobs: { 'big/part.csv': '1,2\n'.repeat(256 * 1024) } }
+    // A file size limit of 32 KiB: the kernel refuses the write past it (EFBIG) as a full disk refuses it (ENOSPC).
+    const limited = ['prlimit', '--fsize=32768', '--']
+    const result = await scenario.run({ ...inputs, 'output-name': 'scores' }, { env, wrapper: limited })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toMatch(/^Could not download big\/part\.csv: .*EFBIG/)
+    expect(existsSync(join(root, 'results', 'big', 'part.csv'))).toBe(false)
+  })
+
   it('ends promptly on SIGINT during the download, removing the file in progress', async () => {
     const { inputs, root, env } = await scoring()
     scenario.blobFrontEnd.stalledDownloads.add('predictions.csv')
