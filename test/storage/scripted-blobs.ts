@@ -24,6 +24,10 @@ export interface ScriptedBlobs {
   readonly blobs: Map<string, ScriptedBlob>
   /** When set, every listing page holds this many made-up blobs and names a next page, for ever. */
   endlessPages: number | undefined
+  /** When set, a listing page after this many is never answered: the connection stays open, silent. */
+  listingStallsAfter: number | undefined
+  /** Listing pages asked for. */
+  listings: number
   /** Get Blob requests received, by blob name. */
   readonly reads: string[]
   close(): Promise<void>
@@ -37,6 +41,8 @@ export async function startScriptedBlobs(): Promise<ScriptedBlobs> {
   const service = {
     blobs: new Map<string, ScriptedBlob>(),
     endlessPages: undefined as number | undefined,
+    listingStallsAfter: undefined as number | undefined,
+    listings: 0,
     reads: [] as string[]
   }
   const server = createServer({ key, cert }, (request, response) => {
@@ -47,6 +53,8 @@ export async function startScriptedBlobs(): Promise<ScriptedBlobs> {
     void get(service.blobs.get(name), request, response).catch(() => response.destroy())
   })
   const list = (url: URL, response: ServerResponse): void => {
+    service.listings++
+    if (service.listingStallsAfter !== undefined && service.listings > service.listingStallsAfter) return
     const prefix = url.searchParams.get('prefix') ?? ''
     const marker = url.searchParams.get('marker') ?? 'p0'
     const endless = service.endlessPages

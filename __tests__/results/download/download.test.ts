@@ -18,6 +18,8 @@ beforeEach(() => {
   service.blobs.clear()
   service.reads.length = 0
   service.endlessPages = undefined
+  service.listingStallsAfter = undefined
+  service.listings = 0
   workspace = mkdtempSync(join(tmpdir(), 'workspace-'))
   lines = []
 })
@@ -90,7 +92,7 @@ describe('downloadResults', () => {
   })
 
   it('stops a listing that never ends at its bounds, before downloading anything', async () => {
-    const bounds = { maxEntries: 2_500, maxPages: 50 }
+    const bounds = { maxEntries: 2_500, maxPages: 50, pageTimeoutMs: 10_000 }
     service.endlessPages = 1_000
     await expect(download({ listingBounds: bounds })).rejects.toThrow(
       /^The listing of azureml:\S+ ran past 2500 blobs or 50 pages; nothing was downloaded/
@@ -98,6 +100,18 @@ describe('downloadResults', () => {
     // Pages that hold nothing, but always name a next one.
     service.endlessPages = 0
     await expect(download({ listingBounds: bounds })).rejects.toThrow(/ran past 2500 blobs or 50 pages/)
+    expect(service.reads).toEqual([])
+    expect(written()).toEqual([])
+  })
+
+  it('ends a listing whose next page never comes, naming it, before downloading anything', async () => {
+    service.endlessPages = 10
+    service.listingStallsAfter = 2
+    await expect(download({ listingBounds: { maxEntries: 1_000, maxPages: 100, pageTimeoutMs: 300 } })).rejects.toThrow(
+      'Could not download the list of results at azureml://datastores/workspaceblobstore/paths/out/: no page of it ' +
+        'came within 0.3 s'
+    )
+    expect(service.listings).toBe(3)
     expect(service.reads).toEqual([])
     expect(written()).toEqual([])
   })

@@ -12,9 +12,11 @@ export interface ListingBounds {
   maxEntries: number
   /** Pages, which a service may send empty. */
   maxPages: number
+  /** How long one page may take: a service that stops answering ends the listing, as a stalled file ends its download. */
+  pageTimeoutMs: number
 }
 
-export const listingBounds: ListingBounds = { maxEntries: 100_000, maxPages: 2_000 }
+export const listingBounds: ListingBounds = { maxEntries: 100_000, maxPages: 2_000, pageTimeoutMs: 40_000 }
 
 export interface ListedOutput {
   type: DataType
@@ -33,15 +35,27 @@ export async function readListing(
   const plan = new DownloadPlan(output.type, output.path, output.downloadPath)
   let entries = 0
   let pages = 0
+  const stalled = new AbortController()
   const listing = container
-    .listBlobsFlat({ prefix: listingPrefix(output.type, output.path), abortSignal: output.signal })
+    .listBlobsFlat({
+      prefix: listingPrefix(output.type, output.path),
+      abortSignal: AbortSignal.any([output.signal, stalled.signal])
+    })
     .byPage({ maxPageSize: 5_000 })
   for (;;) {
     let page: Awaited<ReturnType<typeof listing.next>>
+    const timer = setTimeout(
+      () => stalled.abort(new Error(`no page of it came within ${bounds.pageTimeoutMs / 1000} s`)),
+      bounds.pageTimeoutMs
+    )
     try {
       page = await listing.next()
     } catch (error) {
-      throw output.signal.aborted ? error : new DownloadError(`the list of results at ${logSafe(output.uri)}`, error)
+      if (output.signal.aborted) throw error
+      const cause = stalled.signal.aborted ? stalled.signal.reason : error
+      throw new DownloadError(`the list of results at ${logSafe(output.uri)}`, cause)
+    } finally {
+      clearTimeout(timer)
     }
     if (page.done) break
     const blobs = page.value.segment.blobItems
