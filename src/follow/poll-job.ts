@@ -19,6 +19,11 @@ export interface PollOptions {
   signal: AbortSignal
   /** After a 401: the next read goes out with a freshly acquired token. */
   renewToken?(): void
+  /**
+   * Runs after each status read that answered a status, before it is logged (`ended`: the status is final), so
+   * that what it logs comes before the final status. The time it takes is taken from the next pause.
+   */
+  watch?(status: string, ended: boolean, signal: AbortSignal): Promise<void>
   log(message: string): void
 }
 
@@ -65,10 +70,13 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
   let notFoundSince: number | undefined
   let unauthorizedBefore = false
   const unknownLogged = new Set<string>()
+  let watchedMs = 0
   for (let pollIndex = 0; ; pollIndex++) {
     const remaining = options.deadline - clock.now()
     if (remaining <= 0) return { kind: 'timed-out', status }
-    await clock.sleep(Math.min(Math.max(pollDelay(pollIndex, options.pollIntervalMs), throttledMs), remaining), signal)
+    const pause = Math.max(pollDelay(pollIndex, options.pollIntervalMs) - watchedMs, throttledMs)
+    await clock.sleep(Math.min(pause, remaining), signal)
+    watchedMs = 0
     if (signal.aborted) return { kind: 'interrupted', status }
 
     let read: StatusRead
@@ -101,6 +109,9 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
     notFoundSince = undefined
     unauthorizedBefore = false
     studioUrl = read.studioUrl ?? studioUrl
+    const watchedFrom = clock.now()
+    await options.watch?.(read.status, classifyStatus(read.status) !== 'running', signal)
+    watchedMs = clock.now() - watchedFrom
     if (read.status !== status) {
       status = read.status
       log(`Status: ${logSafe(status)}`)
