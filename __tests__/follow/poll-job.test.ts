@@ -199,7 +199,7 @@ describe('pollJob', () => {
     expect(await pollJob(opts)).toEqual({ kind: 'interrupted', status: 'Running' })
   })
 
-  it('runs the watch after each status read, before the status is logged, and takes its time from the next pause', async () => {
+  it('runs the watch after each status read, before a final status is logged, and takes its time from the next pause', async () => {
     const clock = new ManualClock()
     const calls: string[] = []
     const opts = options(clock, {
@@ -213,8 +213,8 @@ describe('pollJob', () => {
     expect(await pollJob(opts)).toMatchObject({ kind: 'finished', status: 'Completed' })
     expect(calls).toEqual(['Running', 'Running', 'Completed (ended)'])
     expect(opts.lines.filter(line => !line.startsWith('Could not'))).toEqual([
-      'watched Running',
       'Status: Running',
+      'watched Running',
       'watched Running',
       'watched Completed',
       'Status: Completed'

@@ -20,8 +20,8 @@ export interface PollOptions {
   /** After a 401: the next read goes out with a freshly acquired token. */
   renewToken?(): void
   /**
-   * Runs after each status read that answered a status, before it is logged (`ended`: the status is final), so
-   * that what it logs comes before the final status. The time it takes is taken from the next pause.
+   * Runs after each status read that answered a status (`ended`: a final one): after the status is logged, or before
+   * when it is final, so that what it logs comes before the final status. Its time is taken from the next pause.
    */
   watch?(status: string, ended: boolean, signal: AbortSignal): Promise<void>
   log(message: string): void
@@ -71,6 +71,16 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
   let unauthorizedBefore = false
   const unknownLogged = new Set<string>()
   let watchedMs = 0
+  const logChange = (read: string) => {
+    if (read !== status) {
+      status = read
+      log(`Status: ${logSafe(status)}`)
+    }
+    if (!isKnownStatus(status) && !unknownLogged.has(status)) {
+      unknownLogged.add(status)
+      log(`'${logSafe(status)}' is a status this action does not know; it is treated as still running.`)
+    }
+  }
   for (let pollIndex = 0; ; pollIndex++) {
     const remaining = options.deadline - clock.now()
     if (remaining <= 0) return { kind: 'timed-out', status }
@@ -109,17 +119,13 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
     notFoundSince = undefined
     unauthorizedBefore = false
     studioUrl = read.studioUrl ?? studioUrl
+    const ended = classifyStatus(read.status) !== 'running'
+    // The scoring step's lines come under the status they were read in, and before a final one.
+    if (!ended) logChange(read.status)
     const watchedFrom = clock.now()
-    await options.watch?.(read.status, classifyStatus(read.status) !== 'running', signal)
+    await options.watch?.(read.status, ended, signal)
     watchedMs = clock.now() - watchedFrom
-    if (read.status !== status) {
-      status = read.status
-      log(`Status: ${logSafe(status)}`)
-    }
-    if (!isKnownStatus(status) && !unknownLogged.has(status)) {
-      unknownLogged.add(status)
-      log(`'${logSafe(status)}' is a status this action does not know; it is treated as still running.`)
-    }
+    logChange(read.status)
     if (classifyStatus(status) !== 'running') return { kind: 'finished', status, studioUrl, at: clock.now() }
   }
 }
