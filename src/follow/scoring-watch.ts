@@ -49,6 +49,7 @@ export interface ScoringWatchOptions {
 // A round runs beside a status read; the wait goes on only once it ended, so it is bounded well below the status
 // read's own minute.
 const roundBudgetMs = 20_000
+const summaryLineChars = 1_000
 
 /**
  * The scoring step's progress and first errors while the job runs, read from run history beside the status reads:
@@ -121,7 +122,8 @@ export class ScoringWatch {
     const logFiles = (details as { logFiles?: unknown }).logFiles
     this.progress = await this.follow(this.progress, progressLog, logFiles, access, lines => {
       for (const line of lines) this.options.log.info(progressLine(line))
-      this.lastProgressLine = lines.at(-1) ?? this.lastProgressLine
+      // Only as much as the summary shows is kept of it.
+      this.lastProgressLine = lines.at(-1)?.slice(0, summaryLineChars) ?? this.lastProgressLine
     })
     this.errors = await this.follow(this.errors, userErrorLog, logFiles, access, lines => {
       for (const line of errorLogLines(lines)) this.options.log.info(line)
