@@ -41,10 +41,14 @@ export function summaryRows(job: SubmittedJob, settings: Settings, followed?: Fo
       followed.durationMs === undefined ? 2 : 3,
       0,
       { label: 'Scoring progress', value: scoring.lastProgressLine ?? '(no progress line yet)' },
-      { label: 'Scoring errors', value: `${scoring.errorLines} lines in logs/user/error.txt` }
+      { label: 'Scoring errors', value: `${lines(scoring.errorLines)} in logs/user/error.txt` }
     )
   }
   return rows
+}
+
+function lines(count: number): string {
+  return `${count} ${count === 1 ? 'line' : 'lines'}`
 }
 
 // Job, status and link came from the service: every value is shown as code that it cannot end, and the only link

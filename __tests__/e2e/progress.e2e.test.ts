@@ -75,7 +75,7 @@ describe('the scoring step while the job runs', () => {
     expect(firstError).toBeLessThan(group.indexOf('  scoring: processed: 2'))
     // At most 20 error lines a poll, then how many more; every line counted.
     const errorLines = group.filter(line => line.startsWith('  scoring error: '))
-    const more = errorLines.filter(line => /^ {2}scoring error: … \d+ more lines$/.test(line))
+    const more = errorLines.filter(line => /^ {2}scoring error: … \d+ more lines?$/.test(line))
     expect(more.length).toBeGreaterThan(0)
     const hidden = more.reduce((sum, line) => sum + Number(/(\d+) more/.exec(line)![1]), 0)
     expect(errorLines.length - more.length + hidden).toBe(26)
@@ -171,6 +171,38 @@ describe('the scoring step while the job runs', () => {
     expect(result.summary).toContain(
       '| Scoring progress | `` [click](https://evil.example) <img src=x onerror=alert(1)> \\| `code` `` |'
     )
+  })
+
+  it('leaves the reason of a job that failed to the diagnosis, which reads the same logs after the wait', async () => {
+    scenario = await startStorageScenario({ jobStatuses: ['Preparing', 'Running', 'Running', 'Failed'] })
+    scenario.fake.runHistory.scoring = {
+      logs: {
+        [progressLog]: ['created: 2\n', 'processed: 1, failed: 1\n', 'processed: 2, failed: 2\n'],
+        [errorLog]: ['', 'ValueError: could not convert string to float\n']
+      }
+    }
+    scenario.fake.runHistory.failure = { stepError: { code: 'UserError', message: 'No succeeded mini batch item' } }
+    const result = await scenario.run({
+      wait: 'true',
+      'poll-interval': '1s',
+      'resource-manager-endpoint': scenario.fake.url
+    })
+    expect(result.exitCode).toBe(1)
+    expect(result.outputs['error-message']).toBe('UserError: No succeeded mini batch item')
+    const group = waitGroup(result)
+    expect(group.filter(line => line.startsWith('  scoring'))).toEqual([
+      '  scoring: created: 2',
+      '  scoring: processed: 1, failed: 1',
+      '  scoring error: ValueError: could not convert string to float',
+      '  scoring: processed: 2, failed: 2'
+    ])
+    expect(group.at(-1)).toBe('Status: Failed')
+    const diagnosis = result.stdout.slice(result.stdout.indexOf('::group::Why the job failed'))
+    expect(diagnosis).toContain(`Last 3 lines of ${progressLog}:`)
+    expect(diagnosis).toContain('Last 1 lines of logs/user/error.txt:')
+    expect(result.summary).toContain('| Scoring progress | `processed: 2, failed: 2` |')
+    expect(result.summary).toContain('| Scoring errors | `1 line in logs/user/error.txt` |')
+    expect(notices(result)).toEqual([])
   })
 
   it('reads no log and asks run history nothing with show-progress: false', async () => {

@@ -106,5 +106,6 @@ describe('the lines shown', () => {
     expect(shown[19]).toBe('  scoring error: error 19')
     expect(shown[20]).toBe('  scoring error: … 3 more lines')
     expect(errorLogLines(lines.slice(0, 20))).toHaveLength(20)
+    expect(errorLogLines(lines.slice(0, 21)).at(-1)).toBe('  scoring error: … 1 more line')
   })
 })

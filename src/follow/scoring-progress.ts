@@ -89,6 +89,7 @@ export function progressLine(line: string): string {
 /** At most `max` of the new error lines, then how many more there were. */
 export function errorLogLines(lines: readonly string[], max = errorLinesPerPoll): string[] {
   const shown = lines.slice(0, max).map(line => `  scoring error: ${logSafe(line, lineChars)}`)
-  if (lines.length > max) shown.push(`  scoring error: … ${lines.length - max} more lines`)
+  const more = lines.length - max
+  if (more > 0) shown.push(`  scoring error: … ${more} more ${more === 1 ? 'line' : 'lines'}`)
   return shown
 }
