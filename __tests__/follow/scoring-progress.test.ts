@@ -9,7 +9,7 @@ import {
 } from '../../src/follow/scoring-progress.js'
 
 /** What the blob service answers a range of `log` from `offset`, at most `cap` bytes. */
-function ranged(log: string, offset: number, cap = 1024 * 1024): RangeAnswer {
+function ranged(log: string | Buffer, offset: number, cap = 1024 * 1024): RangeAnswer {
   const bytes = Buffer.from(log)
   if (offset >= bytes.length) return { text: '', contentRange: undefined, status: 416 }
   const part = bytes.subarray(offset, offset + cap)
@@ -73,6 +73,13 @@ describe('takeLines', () => {
   it('keeps only complete lines of an answer the client cut', () => {
     const cut = { text: `a\nb\nhalf${answerCutNote}`, contentRange: 'bytes 0-9999999/20000000', status: 206 }
     expect(takeLines(cut, 0)).toEqual({ lines: ['a', 'b'], offset: 4, atEnd: false, rest: 'half' })
+  })
+
+  it('takes a whole range when bytes that are no UTF-8 hide where its lines end, and reads on after it', () => {
+    const log = Buffer.concat([Buffer.from('a\nb'), Buffer.from([0xff, 0xfe]), Buffer.from('c\nd\ne')])
+    const taken = takeLines(ranged(log, 0, 9), 0, 9)
+    expect(taken).toEqual({ lines: ['a', 'b\uFFFD\uFFFDc', 'd'], offset: 9, atEnd: false, rest: '' })
+    expect(takeLines(ranged(log, 9), 9)).toEqual({ lines: [], offset: 9, atEnd: true, rest: 'e' })
   })
 
   it('leaves blank lines out', () => {

@@ -57,12 +57,13 @@ export function takeLines(answer: RangeAnswer, offset: number, capBytes = readCa
   const atEnd = answer.status === 200 ? !cut : range !== null && Number(range[2]) + 1 >= Number(range[3])
   const newline = text.lastIndexOf('\n') + 1
   const end = newline === 0 && Buffer.byteLength(text) >= capBytes ? text.length : newline
-  return {
-    lines: logLines(text.slice(0, end)),
-    offset: offset + Buffer.byteLength(text.slice(0, end)),
-    atEnd,
-    rest: text.slice(end)
+  const complete = text.slice(0, end)
+  // Bytes that are no UTF-8 were decoded as U+FFFD, whose length in bytes is not theirs: where the lines end in
+  // bytes is then unknown, and the whole range is taken, its last line cut, rather than lines read twice or skipped.
+  if (complete.includes('\uFFFD') && range) {
+    return { lines: logLines(text), offset: Number(range[2]) + 1, atEnd, rest: '' }
   }
+  return { lines: logLines(complete), offset: offset + Buffer.byteLength(complete), atEnd, rest: text.slice(end) }
 }
 
 /** The lines of a text, blank ones left out. */
