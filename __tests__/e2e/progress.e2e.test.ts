@@ -2,6 +2,8 @@
 // from run history (on the workspace's regional API host, reached through the test proxy) beside its status reads.
 // The logs are append blobs in Azurite behind pre-signed URLs, and grow at each status read (ScoringLogScript).
 import type { ActionResult } from '../../test/e2e/run-action.js'
+import { cancelLikeTheRunner, until } from '../../test/e2e/runner-cancel.js'
+import { errorMessage } from '../../test/e2e/scenario.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 import type { ScoringLogScript } from '../../test/fake-azure/run-history.js'
 
@@ -203,6 +205,19 @@ describe('the scoring step while the job runs', () => {
     expect(result.summary).toContain('| Scoring progress | `processed: 2, failed: 2` |')
     expect(result.summary).toContain('| Scoring errors | `1 line in logs/user/error.txt` |')
     expect(notices(result)).toEqual([])
+  })
+
+  it('ends at the first signal when the run is cancelled while run history is read, and cancels the job', async () => {
+    const inputs = await waitingOn({ [progressLog]: ['processed: 0\n'] }, 100)
+    scenario.fake.fail('runChildren', { hang: true })
+    const running = scenario.start(inputs)
+    await until(() => scenario.fake.requestsTo('runChildren').length > 0, 'the first read of the scoring step')
+    const result = await cancelLikeTheRunner(running)
+    expect(result.signalsSent).toEqual(['SIGINT'])
+    expect(result.exitCode).toBe(1)
+    expect(notices(result)).toEqual([])
+    expect(scenario.fake.requestsTo('armCancelJob')).toHaveLength(1)
+    expect(errorMessage(result)).toMatch(/^The workflow run was cancelled while waiting for job batchjob-\S+\. /)
   })
 
   it('reads no log and asks run history nothing with show-progress: false', async () => {
