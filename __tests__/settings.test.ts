@@ -107,7 +107,8 @@ describe('readSettings', () => {
       pollIntervalMs: 30_000,
       failOnJobFailure: true,
       cancelOnTimeout: true,
-      cancelOnWorkflowCancel: true
+      cancelOnWorkflowCancel: true,
+      showProgress: true
     })
     expect(settings.resourceManager).toBe('https://management.azure.com')
     const custom = settingsFrom({
@@ -117,6 +118,7 @@ describe('readSettings', () => {
       'fail-on-job-failure': 'False',
       'cancel-on-timeout': 'FALSE',
       'cancel-on-workflow-cancel': 'false',
+      'show-progress': 'false',
       environment: 'azurechinacloud',
       'resource-manager-endpoint': 'https://arm.contoso-stack.local/'
     })
@@ -126,7 +128,8 @@ describe('readSettings', () => {
       pollIntervalMs: 5_000,
       failOnJobFailure: false,
       cancelOnTimeout: false,
-      cancelOnWorkflowCancel: false
+      cancelOnWorkflowCancel: false,
+      showProgress: false
     })
     expect(custom.resourceManager).toBe('https://arm.contoso-stack.local')
     // Only the host changes: the token is still for the cloud's Resource Manager.
@@ -135,6 +138,7 @@ describe('readSettings', () => {
 
   it.each([
     [{ wait: 'yes' }, "Input 'wait' must be true or false, got 'yes'"],
+    [{ 'show-progress': 'maybe' }, "Input 'show-progress' must be true or false, got 'maybe'"],
     [{ 'poll-interval': '500ms' }, "Input 'poll-interval' must be a duration"],
     [{ 'poll-interval': '0.5s' }, "Input 'poll-interval' must be at least 1s, got '0.5s'"],
     [{ 'wait-timeout': '6' }, "Input 'wait-timeout' must be a duration"],

@@ -44,6 +44,26 @@ describe('parseSubmittedJob', () => {
 })
 
 describe('summaryMarkdown', () => {
+  it("shows the scoring step's last progress line and its error count after the status, as code", () => {
+    const job = parseSubmittedJob(JSON.stringify(recorded), 'blue')
+    const settings = readSettings(n => inputs[n] ?? '', testRunner())
+    const scoring = { lastProgressLine: 'processed: 40 | [x](https://evil.example) `tick`', errorLines: 3 }
+    const markdown = summaryMarkdown(job, settings, { status: 'Completed', durationMs: 61_000, scoring })
+    const rows = markdown.split('\n').filter(line => line.startsWith('| ') && !line.startsWith('| |'))
+    expect(rows.slice(1, 5)).toEqual([
+      '| Status | `Completed` |',
+      '| Duration | `1m 1s` |',
+      '| Scoring progress | `` processed: 40 \\| [x](https://evil.example) `tick` `` |',
+      '| Scoring errors | `3 lines in logs/user/error.txt` |'
+    ])
+    const unseen = summaryMarkdown(job, settings, {
+      status: 'Failed',
+      scoring: { lastProgressLine: undefined, errorLines: 0 }
+    })
+    expect(unseen).toContain('| Status | `Failed` |\n| Scoring progress | `(no progress line yet)` |')
+    expect(summaryMarkdown(job, settings, { status: 'Completed' })).not.toContain('Scoring')
+  })
+
   it('shows job, status, endpoint, deployment, input and the Studio link', () => {
     const markdown = summaryMarkdown(
       parseSubmittedJob(JSON.stringify(recorded), 'blue'),

@@ -76,6 +76,7 @@ export const inputGroups: Record<string, GroupId> = {
   'fail-on-job-failure': 'waiting',
   'cancel-on-timeout': 'waiting',
   'cancel-on-workflow-cancel': 'waiting',
+  'show-progress': 'waiting',
   'resource-manager-endpoint': 'waiting',
   'download-path': 'results'
 }

@@ -23,9 +23,21 @@ try {
     `\nthe fake endpoint saw ${scenario.fake.requestsTo('submit').length} POSTs and created ${scenario.fake.jobs.length} job.`
   )
 
-  section('With wait: true the step follows the job to its end')
-  scenario.fake.setJobStatuses(['Preparing', 'Running', 'Running', 'Completed'])
+  section("With wait: true the step follows the job to its end, showing the scoring step's progress as it runs")
+  scenario.fake.setJobStatuses(['Preparing', 'Running', 'Running', 'Running', 'Completed'])
+  scenario.fake.runHistory.scoring = {
+    logs: {
+      'logs/job_progress_overview.20261128083000.txt': [
+        '2026-11-28 08:31:02 Total mini batches: 40\n2026-11-28 08:31:02 Processed mini batches: 0\n',
+        '2026-11-28 08:32:05 Processed mini batches: 12, succeeded: 11, failed: 1\n',
+        '2026-11-28 08:33:09 Processed mini batches: 31, succeeded: 30, failed: 1\n',
+        '2026-11-28 08:33:40 Processed mini batches: 40, succeeded: 39, failed: 1\n'
+      ],
+      'logs/user/error.txt': ['', "ValueError: could not convert string to float: 'n/a' (b.csv, row 17)\n"]
+    }
+  }
   await run({ wait: 'true', 'poll-interval': '1s', 'resource-manager-endpoint': scenario.fake.url })
+  scenario.fake.runHistory.scoring = undefined
 
   section('dry-run: true validates every input and shows the request, sending nothing')
   const before = scenario.fake.requests.length

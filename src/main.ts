@@ -47,7 +47,7 @@ export async function run(): Promise<void> {
       return
     }
     const result = await core.group('Wait for the job to finish', () =>
-      followJob(job, submittedAt, settings, clients.newArm, cancelled, core)
+      followJob(job, submittedAt, settings, clients, cancelled, core)
     )
     await reportOutcome(result, job, settings, clients, cancelled)
   } catch (error) {

@@ -18,6 +18,8 @@ export interface FollowSettings {
   failOnJobFailure: boolean
   cancelOnTimeout: boolean
   cancelOnWorkflowCancel: boolean
+  /** While waiting, show the scoring step's progress and first errors from run history. */
+  showProgress: boolean
 }
 
 /** input-path: files in the checkout to upload to a workspace datastore and score. */
@@ -150,7 +152,8 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
       cancelOnTimeout: check(() => format.boolean('cancel-on-timeout', get('cancel-on-timeout') || 'true')),
       cancelOnWorkflowCancel: check(() =>
         format.boolean('cancel-on-workflow-cancel', get('cancel-on-workflow-cancel') || 'true')
-      )
+      ),
+      showProgress: check(() => format.boolean('show-progress', get('show-progress') || 'true'))
     },
     results: undefined
   }

@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { formatDuration } from './duration.js'
+import type { ScoringSeen } from './follow/scoring-watch.js'
 import type { SubmittedJob } from './job/submitted-job.js'
 import type { Settings } from './settings.js'
 import { tableCode, trustedLink } from './untrusted-text.js'
@@ -13,6 +14,8 @@ export interface SummaryRow {
 export interface FollowedStatus {
   status: string
   durationMs?: number
+  /** What the scoring step's logs showed while the action waited. */
+  scoring?: ScoringSeen
 }
 
 /** The facts the step summary shows, in order. Pure, so what the summary says is tested without a runner. */
@@ -32,7 +35,20 @@ export function summaryRows(job: SubmittedJob, settings: Settings, followed?: Fo
   ]
   if (followed?.durationMs !== undefined)
     rows.splice(2, 0, { label: 'Duration', value: formatDuration(followed.durationMs) })
+  const scoring = followed?.scoring
+  if (scoring) {
+    rows.splice(
+      followed.durationMs === undefined ? 2 : 3,
+      0,
+      { label: 'Scoring progress', value: scoring.lastProgressLine ?? '(no progress line yet)' },
+      { label: 'Scoring errors', value: `${lines(scoring.errorLines)} in logs/user/error.txt` }
+    )
+  }
   return rows
+}
+
+function lines(count: number): string {
+  return `${count} ${count === 1 ? 'line' : 'lines'}`
 }
 
 // Job, status and link came from the service: every value is shown as code that it cannot end, and the only link

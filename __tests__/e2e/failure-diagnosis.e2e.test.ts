@@ -36,7 +36,9 @@ async function failing(options: FakeAzureOptions = {}) {
     inputs: {
       wait: 'true',
       'poll-interval': '1s',
-      'resource-manager-endpoint': scenario.fake.url
+      'resource-manager-endpoint': scenario.fake.url,
+      // The diagnosis alone asks run history here; progress.e2e shows the two together.
+      'show-progress': 'false'
     }
   }
 }

@@ -91,3 +91,29 @@ it("serves the workspace's discoveryUrl, the discovery document and run history 
     /^https:\/\/devstoreaccount1\.blob\.core\.windows\.net\/azureml\/ExperimentRun\/dcid\.[0-9a-f-]+\/logs\/user\/error\.txt\?.*sig=/
   )
 })
+
+it("grows a running job's scoring logs at each status read and lists them on its scoring step", async () => {
+  scenario = await startStorageScenario({ jobStatuses: ['Preparing', 'Running', 'Running', 'Completed'] })
+  const progress = 'logs/job_progress_overview.20261128083000.txt'
+  const newer = 'logs/job_progress_overview.20261128093000.txt'
+  scenario.fake.runHistory.scoring = { logs: { [progress]: ['a\nb', 'c\n', 'd\n'], [newer]: [null, 'e\n', 'f\n'] } }
+  const job = JSON.parse((await submit(input)).body) as { name: string }
+  const runs = `/history/v1.0${workspacePath()}/runs`
+  const step = JSON.parse((await armGet(`${runs}/${job.name}/children`)).body).value[0].runId as string
+  const logFiles = async () => JSON.parse((await armGet(`${runs}/${step}/details`)).body).logFiles
+  const text = async (url: string) => (await send(url.replace(/^https:\/\/[^/]+/, scenario.azurite.blobUrl))).body
+  const readStatus = () => armGet(`${workspacePath()}/jobs/${job.name}?api-version=2025-12-01`)
+
+  await readStatus()
+  expect(await logFiles()).toEqual({})
+  await readStatus()
+  expect(Object.keys(await logFiles())).toEqual([progress])
+  expect(await text((await logFiles())[progress])).toBe('a\nb')
+  await readStatus()
+  expect(Object.keys(await logFiles()).sort()).toEqual([progress, newer])
+  expect(await text((await logFiles())[progress])).toBe('a\nbc\n')
+  // The read that answers Completed writes the rest.
+  await readStatus()
+  expect(await text((await logFiles())[progress])).toBe('a\nbc\nd\n')
+  expect(await text((await logFiles())[newer])).toBe('e\nf\n')
+})

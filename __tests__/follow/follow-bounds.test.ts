@@ -113,11 +113,20 @@ interface Followed {
 async function follow(wait: Wait): Promise<Followed> {
   const info: string[] = []
   const warnings: string[] = []
-  const log = { info: (line: string) => info.push(line), warning: (line: string) => warnings.push(line) }
+  const log = {
+    info: (line: string) => info.push(line),
+    warning: (line: string) => warnings.push(line),
+    notice: (line: string) => info.push(line)
+  }
   const submittedAt = Date.now()
   const clock = skippingClock(submittedAt + wait.settings.follow.waitTimeoutMs)
   const interrupted = new AbortController().signal
-  const result = await followJob(wait.job, submittedAt, wait.settings, wait.armClient, interrupted, log, clock)
+  const clients = {
+    newArm: wait.armClient,
+    arm: wait.armClient(),
+    anonymous: createAzureClient(undefined, '', limits)
+  }
+  const result = await followJob(wait.job, submittedAt, wait.settings, clients, interrupted, log, clock)
   return { result, info, warnings }
 }
 

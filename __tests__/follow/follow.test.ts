@@ -27,11 +27,15 @@ const job = {
 
 // A clock on which every pause is over at once: the first status read ends the wait.
 const clock: PollClock = { now: () => 0, sleep: async () => undefined }
-const log = { info: () => undefined, warning: () => undefined }
+const log = { info: () => undefined, warning: () => undefined, notice: () => undefined }
 
-/** Resource Manager answering every read with a Completed job that links to `studio`. */
-function armLinkingTo(studio: string): () => SendAzureRequest {
-  return () => async (request: AzureRequest) => {
+/**
+ * Resource Manager answering every read with a Completed job that links to `studio`; run history is never asked, as
+ * the job is never seen running.
+ */
+function armLinkingTo(studio: string) {
+  const unused: SendAzureRequest = () => Promise.reject(new Error('run history is not read for a job never running'))
+  const newArm = (): SendAzureRequest => async (request: AzureRequest) => {
     expect(request.method).toBe('GET')
     return {
       status: 200,
@@ -40,6 +44,7 @@ function armLinkingTo(studio: string): () => SendAzureRequest {
       attempts: 1
     }
   }
+  return { newArm, arm: unused, anonymous: unused }
 }
 
 describe('followJob', () => {

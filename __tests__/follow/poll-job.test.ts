@@ -198,4 +198,28 @@ describe('pollJob', () => {
     })
     expect(await pollJob(opts)).toEqual({ kind: 'interrupted', status: 'Running' })
   })
+
+  it('runs the watch after each status read, before a final status is logged, and takes its time from the next pause', async () => {
+    const clock = new ManualClock()
+    const calls: string[] = []
+    const opts = options(clock, {
+      readStatus: reads('Running', { error: 'HTTP 503', permanent: false }, 'Running', 'Completed'),
+      watch: async (status, ended) => {
+        calls.push(`${status}${ended ? ' (ended)' : ''}`)
+        opts.lines.push(`watched ${status}`)
+        clock.time += 500
+      }
+    })
+    expect(await pollJob(opts)).toMatchObject({ kind: 'finished', status: 'Completed' })
+    expect(calls).toEqual(['Running', 'Running', 'Completed (ended)'])
+    expect(opts.lines.filter(line => !line.startsWith('Could not'))).toEqual([
+      'Status: Running',
+      'watched Running',
+      'watched Running',
+      'watched Completed',
+      'Status: Completed'
+    ])
+    // 2 s, 4 s less the watch's 0.5 s, then 8 s after a read that failed (no watch), then 16 s less 0.5 s.
+    expect(clock.sleeps).toEqual([2_000, 3_500, 8_000, 15_500])
+  })
 })

@@ -5,20 +5,37 @@ import type { SubmittedJob } from '../job/submitted-job.js'
 import type { Settings } from '../settings.js'
 import { logSafe, trustedLink } from '../untrusted-text.js'
 import { untilAborted } from '../workflow-cancellation.js'
+import { parseWorkspaceId } from '../workspace-id.js'
 import { armJobUrl, cancelJob, readJobStatus } from './arm-job.js'
 import { pollJob, StatusUnreadableError, type PollClock, type PollOutcome } from './poll-job.js'
+import { ScoringWatch, type ScoringSeen } from './scoring-watch.js'
 import * as state from './state.js'
 
 export interface FollowLog {
   info(message: string): void
   warning(message: string): void
+  notice(message: string): void
 }
 
-export type FollowResult =
+/** The Resource Manager client the wait reads the status with, and run history's, for the scoring step's logs. */
+export interface FollowClients {
+  /** A client whose first request carries a newly issued token: the wait answers a 401 with one. */
+  newArm(): SendAzureRequest
+  /** Run history takes the ARM token. */
+  arm: SendAzureRequest
+  /** For the logs' pre-signed URLs: no Authorization header. */
+  anonymous: SendAzureRequest
+}
+
+export type FollowResult = (
   | { outcome: 'finished'; status: string; studioUrl: string | undefined; durationMs: number }
   | { outcome: 'timed-out' | 'interrupted'; status: string; studioUrl: string | undefined; cancel: CancelResult }
   | { outcome: 'unreadable'; status: string; studioUrl: string | undefined; error: string; cancel?: CancelResult }
   | { outcome: 'vanished'; status: string; studioUrl: string | undefined; error: string }
+) & {
+  /** What the scoring step's logs showed, whatever the outcome; undefined when none was read. */
+  scoring?: ScoringSeen
+}
 
 export type CancelResult = { requested: true } | { requested: false; error?: string }
 
@@ -31,20 +48,45 @@ const realClock: PollClock = {
  * Waits on a submitted job through ARM until it ends, the timeout passes, or the workflow run is cancelled
  * (`interrupted` aborts). Whenever the wait ends before the job did — a timeout, a cancelled run, a status that
  * cannot be read, an error — the Azure job is cancelled where cancel-on-timeout or cancel-on-workflow-cancel say so.
- * `armClient` makes a client with its own token cache: a 401 is answered with a fresh token.
+ * `clients.newArm` makes a client with its own token cache: a 401 is answered with a fresh token. With show-progress,
+ * the scoring step's logs are shown as the job runs.
  */
 export async function followJob(
   job: SubmittedJob,
   submittedAt: number,
   settings: Settings,
-  armClient: () => SendAzureRequest,
+  clients: FollowClients,
   interrupted: AbortSignal,
   log: FollowLog,
   clock: PollClock = realClock
 ): Promise<FollowResult> {
+  const scoring = settings.follow.showProgress ? scoringWatch(job, settings, clients, log, clock) : undefined
+  const wait = { job, submittedAt, settings, armClient: () => clients.newArm(), interrupted, log, clock }
+  const result = await waitAndSettle(wait, scoring)
+  return { ...result, scoring: scoring?.seen() }
+}
+
+interface Wait {
+  job: SubmittedJob
+  submittedAt: number
+  settings: Settings
+  armClient: () => SendAzureRequest
+  interrupted: AbortSignal
+  log: FollowLog
+  clock: PollClock
+}
+
+/** The wait itself, and the cancel where it ended before the job. */
+async function waitAndSettle(
+  { job, submittedAt, settings, armClient, interrupted, log, clock }: Wait,
+  scoring: ScoringWatch | undefined
+): Promise<FollowResult> {
   const jobUrl = armJobUrl(settings.resourceManager, job.id, job.name)
   const jobName = logSafe(job.name)
   const deadline = submittedAt + settings.follow.waitTimeoutMs
+  // A read (or the token it waits for) still going at the deadline is abandoned, so wait-timeout holds.
+  const untilDeadline = (signal: AbortSignal) =>
+    AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - clock.now()))])
   let arm = armClient()
   log.info(
     `Waiting for ${jobName} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from its submission)`
@@ -53,11 +95,11 @@ export async function followJob(
   let outcome: PollOutcome
   try {
     outcome = await pollJob({
-      // A read (or the token it waits for) still going at the deadline is abandoned, so wait-timeout holds.
       readStatus: signal => {
-        const bounded = AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - clock.now()))])
+        const bounded = untilDeadline(signal)
         return untilAborted(readJobStatus(arm, jobUrl, bounded), bounded)
       },
+      watch: scoring && ((status, ended, signal) => scoring.read(status, ended, untilDeadline(signal))),
       initialStatus: job.status,
       deadline,
       pollIntervalMs: settings.follow.pollIntervalMs,
@@ -92,6 +134,29 @@ export async function followJob(
   // A client of its own: a token refresh the wait abandoned at its deadline would fail the cancel too.
   const cancel = await cancelAsSettingsSay(shouldCancel, armClient(), jobUrl, jobName, log)
   return { outcome: outcome.kind, status: outcome.status, studioUrl: job.studioUrl, cancel }
+}
+
+/** The scoring step's logs, read in run history beside the status reads (show-progress). */
+function scoringWatch(
+  job: SubmittedJob,
+  settings: Settings,
+  clients: FollowClients,
+  log: FollowLog,
+  clock: PollClock
+): ScoringWatch {
+  return new ScoringWatch({
+    access: {
+      arm: clients.arm,
+      anonymous: clients.anonymous,
+      resourceManager: settings.resourceManager,
+      cloud: settings.cloud.name
+    },
+    workspace: parseWorkspaceId(job.id)?.workspace,
+    jobName: job.name,
+    pollIntervalMs: settings.follow.pollIntervalMs,
+    now: () => clock.now(),
+    log: { info: message => log.info(message), notice: message => log.notice(message) }
+  })
 }
 
 /** Cancels the job, or leaves it running on purpose (then the post step leaves it too). */

@@ -19,6 +19,11 @@ export interface PollOptions {
   signal: AbortSignal
   /** After a 401: the next read goes out with a freshly acquired token. */
   renewToken?(): void
+  /**
+   * Runs after each status read that answered a status (`ended`: a final one): after the status is logged, or before
+   * when it is final, so that what it logs comes before the final status. Its time is taken from the next pause.
+   */
+  watch?(status: string, ended: boolean, signal: AbortSignal): Promise<void>
   log(message: string): void
 }
 
@@ -65,10 +70,23 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
   let notFoundSince: number | undefined
   let unauthorizedBefore = false
   const unknownLogged = new Set<string>()
+  let watchedMs = 0
+  const logChange = (read: string) => {
+    if (read !== status) {
+      status = read
+      log(`Status: ${logSafe(status)}`)
+    }
+    if (!isKnownStatus(status) && !unknownLogged.has(status)) {
+      unknownLogged.add(status)
+      log(`'${logSafe(status)}' is a status this action does not know; it is treated as still running.`)
+    }
+  }
   for (let pollIndex = 0; ; pollIndex++) {
     const remaining = options.deadline - clock.now()
     if (remaining <= 0) return { kind: 'timed-out', status }
-    await clock.sleep(Math.min(Math.max(pollDelay(pollIndex, options.pollIntervalMs), throttledMs), remaining), signal)
+    const pause = Math.max(pollDelay(pollIndex, options.pollIntervalMs) - watchedMs, throttledMs)
+    await clock.sleep(Math.min(pause, remaining), signal)
+    watchedMs = 0
     if (signal.aborted) return { kind: 'interrupted', status }
 
     let read: StatusRead
@@ -101,14 +119,13 @@ export async function pollJob(options: PollOptions): Promise<PollOutcome> {
     notFoundSince = undefined
     unauthorizedBefore = false
     studioUrl = read.studioUrl ?? studioUrl
-    if (read.status !== status) {
-      status = read.status
-      log(`Status: ${logSafe(status)}`)
-    }
-    if (!isKnownStatus(status) && !unknownLogged.has(status)) {
-      unknownLogged.add(status)
-      log(`'${logSafe(status)}' is a status this action does not know; it is treated as still running.`)
-    }
+    const ended = classifyStatus(read.status) !== 'running'
+    // The scoring step's lines come under the status they were read in, and before a final one.
+    if (!ended) logChange(read.status)
+    const watchedFrom = clock.now()
+    await options.watch?.(read.status, ended, signal)
+    watchedMs = clock.now() - watchedFrom
+    logChange(read.status)
     if (classifyStatus(status) !== 'running') return { kind: 'finished', status, studioUrl, at: clock.now() }
   }
 }

@@ -31,7 +31,7 @@ export async function reportOutcome(
   core.setOutput('status', result.status)
   const durationMs = result.outcome === 'finished' ? result.durationMs : undefined
   if (durationMs !== undefined) core.setOutput('duration-seconds', Math.round(durationMs / 1000))
-  const followed = { status: result.status, durationMs }
+  const followed = { status: result.status, durationMs, scoring: result.scoring }
   let reason: string | undefined
   let details = ''
   if (result.outcome === 'finished' && result.status === 'Completed' && settings.results) {

@@ -9,4 +9,6 @@ export interface JobStorage {
   writeOutputs(job: BatchJob): Promise<void>
   /** Stores a run's logs; answers each log's pre-signed URL, as run history's `logFiles` gives them. */
   storeLogs(runId: string, logs: Record<string, string>): Promise<Record<string, string>>
+  /** Appends to a run's log, which is created (empty) first if need be; answers its pre-signed URL. */
+  appendLog(runId: string, name: string, text: string): Promise<string>
 }

@@ -71,6 +71,8 @@ export class ResourceManager {
   readonly discoveryUrl: string
   private readonly jobsPageSize: number
   private readonly jobsListLagMs: number
+  /** Told of each read of a job's status before it is answered: run history's scoring logs grow with them. */
+  onStatusRead: ((job: BatchJob, status: string) => Promise<void>) | undefined
   readonly routes: Route[] = [
     { name: 'armGetWorkspace', method: 'GET', path: workspaceOnlyPath, handle: (r, p) => this.getWorkspace(r, p) },
     { name: 'armListJobs', method: 'GET', path: jobsPath, handle: (r, params) => this.listJobs(r, params) },
@@ -162,6 +164,7 @@ export class ResourceManager {
     const found = this.findJob(request, params, 'read')
     if ('status' in found) return found
     const status = found.job.statuses.read()
+    await this.onStatusRead?.(found.job, status)
     // The outputs are in storage by the time a client can see that the job Completed.
     const storage = this.endpoint.jobStorage
     if (status === 'Completed' && storage && !found.job.outputsWritten) {

@@ -5,6 +5,7 @@ import { decoded, sameName } from './arm-gate.js'
 import type { BatchEndpoint } from './batch-endpoint.js'
 import type { BatchJob } from './batch-job.js'
 import { jsonReply, originOf, type RecordedRequest, type Reply, type Route } from './exchange.js'
+import { terminalStatuses } from './job-statuses.js'
 import type { TokenStore } from './tokens.js'
 
 // Azure ML's run history on the workspace's regional API host (<region>.api.azureml.ms, reached through the test
@@ -25,18 +26,32 @@ export interface FailureScript {
   stepIndex?: number
 }
 
+/**
+ * The scoring step's logs as it runs, the same for every job: log name (as in logFiles) → the parts the step writes.
+ * Each read of the job's status through Resource Manager that answers Running appends the next part of every log, and
+ * the read that answers a final status appends all that is left, before the status is answered: a client that reads
+ * the logs after a status read sees what was written up to it. A null part is a log not started yet (a newer
+ * timestamped file comes later); the log is listed from its first string part on.
+ */
+export interface ScoringLogScript {
+  logs: Record<string, readonly (string | null)[]>
+}
+
 const runsPath =
   String.raw`^/history/v1\.0/subscriptions/(?<subscription>[^/]+)/resourceGroups/(?<resourceGroup>[^/]+)` +
   String.raw`/providers/Microsoft\.MachineLearningServices/workspaces/(?<workspace>[^/]+)/runs/(?<run>[^/]+)`
 
 export class RunHistory {
   failure: FailureScript = {}
+  scoring: ScoringLogScript | undefined
   private readonly endpoint: BatchEndpoint
   private readonly tokens: TokenStore
   private readonly audiences: readonly string[]
   private readonly apiHost: string
   private readonly steps = new Map<string, string>()
   private readonly storedLogs = new Map<string, Promise<Record<string, string>>>()
+  /** Per step: the parts of the scoring logs written so far, and the logs' URLs. */
+  private readonly written = new Map<string, { parts: number; urls: Record<string, string> }>()
 
   readonly routes: Route[] = [
     { name: 'discovery', method: 'GET', path: /^\/discovery$/, handle: () => this.discovery() },
@@ -68,6 +83,25 @@ export class RunHistory {
     return step
   }
 
+  /** Resource Manager read the job's status: the scoring step writes on (see ScoringLogScript). */
+  async statusRead(job: BatchJob, status: string): Promise<void> {
+    const storage = this.endpoint.jobStorage
+    if (!this.scoring || !storage) return
+    const step = this.stepOf(job)
+    const written = this.written.get(step) ?? { parts: 0, urls: {} }
+    this.written.set(step, written)
+    const started = written.parts > 0
+    if (status !== 'Running' && !(started && terminalStatuses.has(status))) return
+    const longest = Math.max(...Object.values(this.scoring.logs).map(parts => parts.length))
+    const upTo = status === 'Running' ? Math.min(written.parts + 1, longest) : longest
+    for (; written.parts < upTo; written.parts++) {
+      for (const [name, parts] of Object.entries(this.scoring.logs)) {
+        const part = parts[written.parts]
+        if (typeof part === 'string') written.urls[name] = await storage.appendLog(step, name, part)
+      }
+    }
+  }
+
   // Every service of the region answers on the same host.
   private discovery(): Reply {
     const api = this.apiHost
@@ -92,7 +126,8 @@ export class RunHistory {
     const status = job.statuses.current
     const failed = status === 'Failed'
     const error = failed ? (step ? this.failure.stepError : this.failure.jobError) : undefined
-    const logs = step && failed && this.failure.logs ? await this.logsOf(step, this.failure.logs) : {}
+    const failureLogs = step && failed && this.failure.logs ? await this.logsOf(step, this.failure.logs) : {}
+    const logs = { ...(step ? this.written.get(step)?.urls : {}), ...failureLogs }
     return jsonReply(200, {
       runId: step ?? job.name,
       parentRunId: step ? job.name : null,

@@ -115,6 +115,7 @@ class FakeAzureServer implements FakeAzure {
     // Resource Manager reads and cancels the batch endpoint's own jobs: one store, whichever API a client uses.
     this.resourceManager = new ResourceManager(this.entra.tokens, this.batchEndpoint, options)
     this.runHistory = new RunHistory(this.entra.tokens, this.batchEndpoint, this.resourceManager.audiences)
+    this.resourceManager.onStatusRead = (job, status) => this.runHistory.statusRead(job, status)
     this.imds = new Imds(this.entra.tokens, options)
     this.azureCli = new AzureCli(this.entra)
     this.dispatcher.attach(server, [

@@ -42,6 +42,8 @@ export interface BlobRequest {
   /** The client id (appid) of a bearer token. */
   clientId?: string
   status: number
+  /** The body bytes of the answer, as its Content-Length says (a ranged read's part). */
+  bytes: number
 }
 
 export interface BlobFrontEnd {
@@ -55,6 +57,10 @@ export interface BlobFrontEnd {
   readonly oversizedDownloads: Set<string>
   /** Blob names whose downloads send half the body, then nothing more, holding the connection open. */
   readonly stalledDownloads: Set<string>
+  /** Blob names whose downloads are refused with this status, as a storage error: an expired or revoked signature. */
+  readonly refusedDownloads: Map<string, number>
+  /** Blob names whose downloads get no answer at all: the request is read, and nothing comes back. */
+  readonly silentDownloads: Set<string>
   readonly link: BlobLink
   close(): Promise<void>
 }
@@ -68,6 +74,8 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
   const brokenDownloads = new Set<string>()
   const oversizedDownloads = new Set<string>()
   const stalledDownloads = new Set<string>()
+  const refusedDownloads = new Map<string, number>()
+  const silentDownloads = new Set<string>()
   const link: BlobLink = { stalled: false }
   const upstream = new Agent({ keepAlive: true, ca: cert })
   const server = createServer({ key, cert }, (request, response) => {
@@ -92,11 +100,20 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
         : scripted(oversizedDownloads)
           ? 'oversize'
           : undefined
+    const refused = [...refusedDownloads].find(([name]) => scripted(new Set([name])))
+    if (refused) {
+      storageError(request, response, refused[1])
+      return
+    }
+    if (scripted(silentDownloads)) {
+      request.resume()
+      return
+    }
     const body = throttled(request, link)
     const answer =
       options.discardWrites && request.method === 'PUT'
         ? discard(body, request, response)
-        : forward(body, request, response, options.azuritePort, upstream, breakOff)
+        : forward(body, request, response, options.azuritePort, upstream, breakOff, record)
     answer.catch(() => response.destroy())
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
@@ -107,6 +124,8 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
     brokenDownloads,
     oversizedDownloads,
     stalledDownloads,
+    refusedDownloads,
+    silentDownloads,
     link,
     async close() {
       // Bodies held by a stall end with their connections.
@@ -143,7 +162,8 @@ async function forward(
   response: ServerResponse,
   port: number,
   agent: Agent,
-  breakOff?: 'drop' | 'stall' | 'oversize'
+  breakOff: 'drop' | 'stall' | 'oversize' | undefined,
+  record: BlobRequest
 ) {
   const answer = await new Promise<IncomingMessage>((resolve, reject) => {
     const outgoing = httpsRequest(
@@ -153,6 +173,7 @@ async function forward(
     outgoing.on('error', reject)
     pipeline(body, outgoing).catch(reject)
   })
+  record.bytes = Number(answer.headers['content-length'] ?? 0)
   if (breakOff === 'oversize') {
     // The blob's bytes, then 8 MiB more under a Content-Length that says so.
     const extra = Buffer.alloc(8 * 1024 * 1024, 0x78)
@@ -209,6 +230,18 @@ function permissionMismatch(request: IncomingMessage, response: ServerResponse):
   response.end(request.method === 'HEAD' ? undefined : body)
 }
 
+function storageError(request: IncomingMessage, response: ServerResponse, status: number): void {
+  const code = status === 403 ? 'AuthenticationFailed' : status === 404 ? 'BlobNotFound' : 'InternalError'
+  const body = `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`
+  response.writeHead(status, {
+    'content-type': 'application/xml',
+    'content-length': Buffer.byteLength(body),
+    'x-ms-error-code': code,
+    'x-ms-version': request.headers['x-ms-version'] ?? '2025-11-05'
+  })
+  response.end(body)
+}
+
 function recordOf(request: IncomingMessage): BlobRequest {
   const path = request.url ?? '/'
   const record: BlobRequest = {
@@ -216,7 +249,8 @@ function recordOf(request: IncomingMessage): BlobRequest {
     host: request.headers.host ?? '',
     path,
     auth: 'Anonymous',
-    status: 0
+    status: 0,
+    bytes: 0
   }
   const [scheme, credential] = (request.headers.authorization ?? '').split(' ')
   if (scheme === 'Bearer') return { ...record, auth: 'Bearer', clientId: claimsOf(credential)['appid'] }

@@ -13,8 +13,8 @@ import type { Azurite } from './azurite.js'
 
 // What the deployment's compute leaves in storage, written into Azurite: the predictions of a Completed job (one row
 // per scored input file) where its OutputData says, or where the service puts them by default
-// (azureml/<job>/score/ in the workspace's default datastore); and the logs of a failed scoring step, each behind a
-// pre-signed URL on the account's production host name.
+// (azureml/<job>/score/ in the workspace's default datastore); and the logs of the scoring step, as it runs and when
+// it failed, each behind a pre-signed URL on the account's production host name.
 
 export interface ScoringOutputsOptions {
   /** false: the job Completed without writing anything. */
@@ -33,6 +33,8 @@ export class ScoringOutputs implements JobStorage {
   private readonly key: StorageSharedKeyCredential
   private readonly azurite: Azurite
   private readonly datastores: () => readonly Datastore[]
+  /** The logs being appended to, by blob name, with their pre-signed URLs. */
+  private readonly appendedLogs = new Map<string, string>()
 
   constructor(azurite: Azurite, datastores: () => readonly Datastore[]) {
     this.azurite = azurite
@@ -68,23 +70,47 @@ export class ScoringOutputs implements JobStorage {
     await container.createIfNotExists()
     const urls: Record<string, string> = {}
     for (const [name, text] of Object.entries(logs)) {
-      const blobName = `ExperimentRun/dcid.${runId}/${name}`
+      const blobName = logBlobName(runId, name)
       await container.getBlockBlobClient(blobName).upload(text, Buffer.byteLength(text))
-      const sas = generateBlobSASQueryParameters(
-        {
-          containerName: logContainer,
-          blobName,
-          permissions: BlobSASPermissions.parse('r'),
-          startsOn: new Date(Date.now() - 60_000),
-          expiresOn: new Date(Date.now() + 3_600_000)
-        },
-        this.key
-      )
-      const path = blobName.split('/').map(encodeURIComponent).join('/')
-      urls[name] = `https://${this.azurite.accountName}.blob.core.windows.net/${logContainer}/${path}?${sas.toString()}`
-      this.logUrls.push(urls[name])
+      urls[name] = this.signedLogUrl(blobName)
     }
     return urls
+  }
+
+  // A log the service is still writing is an append blob, as Azure ML's run logs are.
+  async appendLog(runId: string, name: string, text: string): Promise<string> {
+    const container = this.account.getContainerClient(logContainer)
+    const blobName = logBlobName(runId, name)
+    const blob = container.getAppendBlobClient(blobName)
+    if (!this.appendedLogs.has(blobName)) {
+      await container.createIfNotExists()
+      await blob.createIfNotExists()
+      this.appendedLogs.set(blobName, this.signedLogUrl(blobName))
+    }
+    // An append block holds at most 4 MiB.
+    const bytes = Buffer.from(text)
+    for (let at = 0; at < bytes.length; at += 4 * 1024 * 1024) {
+      const block = bytes.subarray(at, at + 4 * 1024 * 1024)
+      await blob.appendBlock(block, block.length)
+    }
+    return this.appendedLogs.get(blobName) ?? ''
+  }
+
+  private signedLogUrl(blobName: string): string {
+    const sas = generateBlobSASQueryParameters(
+      {
+        containerName: logContainer,
+        blobName,
+        permissions: BlobSASPermissions.parse('r'),
+        startsOn: new Date(Date.now() - 60_000),
+        expiresOn: new Date(Date.now() + 3_600_000)
+      },
+      this.key
+    )
+    const path = blobName.split('/').map(encodeURIComponent).join('/')
+    const url = `https://${this.azurite.accountName}.blob.core.windows.net/${logContainer}/${path}?${sas.toString()}`
+    this.logUrls.push(url)
+    return url
   }
 
   /** The names of the files the job scored: every blob below a datastore input, or an input URL's last part. */
@@ -152,6 +178,10 @@ export class ScoringOutputs implements JobStorage {
       put.end(body)
     })
   }
+}
+
+function logBlobName(runId: string, name: string): string {
+  return `ExperimentRun/dcid.${runId}/${name}`
 }
 
 function parseDatastoreUri(uri: string): { datastore: string; path: string } | undefined {

@@ -1,10 +1,11 @@
 import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
+import { RunHistoryError } from '../../run-history/run-history.js'
 import type { CloudName } from '../../sign-in/clouds.js'
 import { logSafe, markdownSafe } from '../../untrusted-text.js'
 import { untilAborted } from '../../workflow-cancellation.js'
 import { parseWorkspaceId } from '../../workspace-id.js'
 import type { FailureDetails } from './failure-details.js'
-import { DiagnosisError, readFailureDetails } from './run-history.js'
+import { readFailureDetails } from './run-history.js'
 
 export interface Diagnosis {
   /** The reason in one line, when run history could tell it. */
@@ -47,12 +48,12 @@ export async function explainFailure(
   const workspace = parseWorkspaceId(jobId)?.workspace
   // Ends every request of the diagnosis, and the diagnosis with them, at the budget or a cancelled run.
   const stop = new AbortController()
-  const timer = setTimeout(() => stop.abort(new DiagnosisError(`no answer within ${budgetMs / 1000} s`)), budgetMs)
-  const onCancel = () => stop.abort(new DiagnosisError('the workflow run was cancelled'))
+  const timer = setTimeout(() => stop.abort(new RunHistoryError(`no answer within ${budgetMs / 1000} s`)), budgetMs)
+  const onCancel = () => stop.abort(new RunHistoryError('the workflow run was cancelled'))
   context.cancelled?.addEventListener('abort', onCancel, { once: true })
   if (context.cancelled?.aborted) onCancel()
   try {
-    if (!workspace) throw new DiagnosisError(`the job's id names no workspace`)
+    if (!workspace) throw new RunHistoryError(`the job's id names no workspace`)
     const details = await untilAborted(
       readFailureDetails(workspace, jobName, { ...context, signal: stop.signal }),
       stop.signal
@@ -63,7 +64,7 @@ export async function explainFailure(
     }
     return { reason: details.reason, markdown: failureMarkdown(details) }
   } catch (error) {
-    const what = error instanceof DiagnosisError ? error.message : `run history: ${String(error)}`
+    const what = error instanceof RunHistoryError ? error.message : `run history: ${String(error)}`
     log.notice(`Could not read why the job failed (${logSafe(what, 300)}).${studio}`)
     return { reason: undefined, markdown: '' }
   } finally {

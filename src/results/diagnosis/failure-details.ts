@@ -1,3 +1,4 @@
+import { newestLog, progressLog, userErrorLog } from '../../run-history/log-names.js'
 import { excerpt } from '../../untrusted-text.js'
 
 // What run history says about a failed run, reduced to what a user reads first: the error the service stated and the
@@ -25,12 +26,6 @@ export interface FailureDetails {
 }
 
 const linesPerLog = 50
-// The logs the troubleshooting guide names for a batch job's scoring step, by folder and stem: parallel-run logs
-// carry a timestamp (logs/job_progress_overview.20261128083000.txt).
-const wantedLogs = [
-  { folder: 'logs', stem: 'job_progress_overview' },
-  { folder: 'logs/user', stem: 'error' }
-]
 
 /** A run's error: `{"error": {"code", "message"}}` as run history nests it, or the inner object itself. */
 export function runError(run: string, details: unknown): RunError | undefined {
@@ -41,23 +36,9 @@ export function runError(run: string, details: unknown): RunError | undefined {
   return { run, code: typeof error.code === 'string' ? error.code : undefined, message: error.message }
 }
 
-/** The log names to read from a run's `logFiles`, newest last within a kind. */
+/** The log names to read from a run's `logFiles`: the newest progress log, then the user error log. */
 export function wantedLogNames(logFiles: unknown): string[] {
-  if (typeof logFiles !== 'object' || logFiles === null) return []
-  const names = Object.keys(logFiles).filter(name => typeof (logFiles as Record<string, unknown>)[name] === 'string')
-  return wantedLogs.flatMap(({ folder, stem }) => {
-    const matching = names.filter(name => {
-      const slash = name.lastIndexOf('/')
-      const inFolder = slash === -1 ? '' : name.slice(0, slash)
-      const file = name.slice(slash + 1)
-      return (
-        (inFolder === folder || inFolder.endsWith(`/${folder}`)) &&
-        (file === `${stem}.txt` || (file.startsWith(`${stem}.`) && file.endsWith('.txt')))
-      )
-    })
-    const newest = matching.sort().at(-1)
-    return newest === undefined ? [] : [newest]
-  })
+  return [progressLog, userErrorLog].flatMap(kind => newestLog(logFiles, kind) ?? [])
 }
 
 export function lastLines(text: string, max = linesPerLog): string[] {

@@ -1,4 +1,4 @@
-import { isBlobUrl, isMlApiUrl } from '../../../src/results/diagnosis/service-hosts.js'
+import { isBlobUrl, isMlApiUrl } from '../../src/run-history/service-hosts.js'
 
 describe('isMlApiUrl', () => {
   it("takes each cloud's Azure ML API hosts only", () => {

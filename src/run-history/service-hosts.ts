@@ -1,7 +1,7 @@
-import { clouds, type CloudName } from '../../sign-in/clouds.js'
-import { plainHttpsUrl } from '../../untrusted-text.js'
+import { clouds, type CloudName } from '../sign-in/clouds.js'
+import { plainHttpsUrl } from '../untrusted-text.js'
 
-// The hosts the diagnosis may talk to, per cloud. A URL that a service answered with (the workspace's discoveryUrl,
+// The hosts run history reads may go to, per cloud. A URL that a service answered with (the workspace's discoveryUrl,
 // the API host, a log's address) is only followed to these: the ARM token goes to Azure ML's own API hosts, and log
 // URLs, which carry their own signature, only to blob storage. Host names from azure-ai-ml's _azure_environments.py
 // and Azure ML's private DNS zones (privatelink.api.azureml.ms, .api.ml.azure.cn, .api.ml.azure.us). Pure.
