@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { repoRoot } from '../test/e2e/run-action.js'
 import { startScenario, type Scenario } from '../test/e2e/scenario.js'
 import { interleavedMedians, wallMs } from './bench/timing.js'
+import { measureAtDistance, type Distance } from './bench/distance.js'
 import { measureDownload } from './bench/download.js'
 import { measureUpload, smallFiles } from './bench/upload.js'
 import { simulateWait } from './bench/waiting.js'
@@ -18,9 +19,13 @@ const [fewFiles = 5000, manyFiles = 20000] = (process.env['BENCH_UPLOAD_FILES'] 
 const loadedBeforeFirstRequest = "require('node:https'); require('node:crypto'); require('node:zlib')"
 const node = process.execPath
 
-async function actionWallMs(scenario: Scenario, script?: string): Promise<number> {
+async function actionWallMs(
+  scenario: Scenario,
+  script?: string,
+  overrides: Record<string, string> = {}
+): Promise<number> {
   const started = performance.now()
-  const running = scenario.start({}, script ? { script } : {})
+  const running = scenario.start(overrides, script ? { script } : {})
   await new Promise(resolve => running.child.on('exit', resolve))
   const elapsed = performance.now() - started
   const result = await running.result
@@ -43,7 +48,7 @@ function buildMinimalSubmission(): string {
 }
 
 /** The bare REST recipe a user could script instead: one curl for the token, one for the POST. */
-async function curlRecipeMs(scenario: Scenario): Promise<number> {
+async function curlRecipeMs(scenario: Scenario, origin = scenario.fake.url): Promise<number> {
   const { fake, app, inputs } = scenario
   const started = performance.now()
   const tokenJson = await output('curl', [
@@ -52,7 +57,7 @@ async function curlRecipeMs(scenario: Scenario): Promise<number> {
     fake.caFile,
     '-X',
     'POST',
-    `${fake.url}/${app.tenantId}/oauth2/v2.0/token`,
+    `${origin}/${app.tenantId}/oauth2/v2.0/token`,
     '--data-urlencode',
     'grant_type=client_credentials',
     '--data-urlencode',
@@ -72,7 +77,7 @@ async function curlRecipeMs(scenario: Scenario): Promise<number> {
     fake.caFile,
     '-X',
     'POST',
-    fake.scoringUri,
+    `${origin}/jobs`,
     '-H',
     `Authorization: Bearer ${token}`,
     '-H',
@@ -127,8 +132,72 @@ async function loadedChunks(scenario: Scenario): Promise<string[]> {
   ]
 }
 
+// The round-trip time of the distance rows; BENCH_ONLY=distance measures those rows alone.
+const rttMs = Number(process.env['BENCH_RTT_MS'] ?? 40)
+const distanceRuns = Math.min(runs, 5)
+const distanceOnly = process.env['BENCH_ONLY'] === 'distance'
+
+function distanceTargets(distance: Distance): [string, boolean][] {
+  const transfers = distance.transfers
+    .filter(transfer => transfer.files > 1)
+    .map(
+      transfer =>
+        [
+          `${transfer.direction} of ${transfer.case} at ${rttMs} ms: added time ≤ 1.5× ceil(files / 32) × RTT`,
+          transfer.addedSeconds <= 1.5 * transfer.floorSeconds
+        ] as [string, boolean]
+    )
+  return [...transfers, [`submission at ${rttMs} ms ≤ 1.3× the curl recipe`, distance.submission.actionOverCurl <= 1.3]]
+}
+
+function printDistance(distance: Distance): void {
+  console.log('')
+  console.log(
+    `| at ${distance.rttMs} ms round-trip time | loopback | at ${distance.rttMs} ms | added | floor | connections | peak memory |`
+  )
+  console.log('|---|---|---|---|---|---|---|')
+  const { submission } = distance
+  console.log(
+    `| submission (curl recipe: ${submission.curlMs} ms) | | ${submission.actionMs} ms | | ${submission.curlMs} ms (${submission.actionOverCurl}×) | ${submission.connections} | |`
+  )
+  for (const t of distance.transfers) {
+    const memory = t.peakMemoryMiB === undefined ? 'n/a' : `${t.peakMemoryMiB} MiB`
+    console.log(
+      `| ${t.direction}: ${t.case} | ${t.loopbackSeconds} s | ${t.distantSeconds} s | ${t.addedSeconds} s | ${t.floorSeconds} s | ${t.connections} | ${memory} |`
+    )
+  }
+}
+
 const minimalSubmission = buildMinimalSubmission()
 const scenario = await startScenario()
+const atDistance = (): Promise<Distance> =>
+  measureAtDistance(
+    rttMs,
+    distanceRuns,
+    scenario,
+    (s, overrides) => actionWallMs(s, undefined, overrides),
+    curlRecipeMs
+  )
+if (distanceOnly) {
+  try {
+    console.log(`Measuring at ${rttMs} ms round-trip time …`)
+    const distance = await atDistance()
+    printDistance(distance)
+    const targets = distanceTargets(distance)
+    console.log('')
+    for (const [target, met] of targets) console.log(`${met ? 'met    ' : 'NOT MET'}  ${target}`)
+    const folder = join(repoRoot, 'bench', 'results')
+    mkdirSync(folder, { recursive: true })
+    writeFileSync(
+      join(folder, 'distance.json'),
+      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, distance, targets: Object.fromEntries(targets) }, null, 2)}\n`
+    )
+    console.log('\nwrote bench/results/distance.json')
+  } finally {
+    await scenario.fake.close()
+  }
+  process.exit(0)
+}
 try {
   console.log(`Measuring ${runs} runs each on Node ${process.version} …`)
   const {
@@ -185,6 +254,8 @@ try {
     await measureUpload(`${count(manyFiles)} files of 1 KiB`, smallFiles(manyFiles, 1024), { discardWrites: true })
   ] as const
   const scalingRatio = round(scaling[1].seconds / scaling[0].seconds, 2)
+  console.log(`Measuring at ${rttMs} ms round-trip time …`)
+  const distance = await atDistance()
   // The Azure CLI's own upload, side by side, where the machine has it.
   const azCli = (await commandExists('az'))
     ? 'present but not measured: it cannot be pointed at the test proxy'
@@ -218,7 +289,8 @@ try {
     uploads,
     downloads,
     uploadScaling: { runs: scaling, secondsRatio: scalingRatio, filesRatio: round(manyFiles / fewFiles, 2) },
-    azStorageBlobUploadBatch: azCli
+    azStorageBlobUploadBatch: azCli,
+    distance
   }
   const targets = [
     ['submission ≤ 4× node -e 0', results.submission.actionOverFloor <= 4],
@@ -235,7 +307,8 @@ try {
       `upload time grows at most 1.25× the files (${count(fewFiles)} → ${count(manyFiles)})`,
       scalingRatio <= 1.25 * (manyFiles / fewFiles)
     ],
-    ['proxy tunnels ≤ files uploaded at once (8)', scaling.every(run => run.proxyTunnels <= 8)]
+    ['proxy tunnels ≤ connections (32)', scaling.every(run => run.proxyTunnels <= 32)],
+    ...distanceTargets(distance)
   ] as const
 
   console.log('')
@@ -281,6 +354,7 @@ try {
     `| upload time, ${count(manyFiles)} / ${count(fewFiles)} files | ${scalingRatio}× for ${round(manyFiles / fewFiles, 2)}× the files |`
   )
   console.log(`| az storage blob upload-batch | ${azCli} |`)
+  printDistance(distance)
   console.log('')
   for (const [target, met] of targets) console.log(`${met ? 'met    ' : 'NOT MET'}  ${target}`)
 

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob'
 import { startStorageScenario } from '../../test/e2e/storage-scenario.js'
 import { workspaceArmId } from '../../test/fake-azure/batch-job.js'
+import { startLatencyRelay } from './latency-relay.js'
+import { peakMemoryWrapper, proxyPort } from './upload.js'
 
 export interface DownloadFigures {
   case: string
@@ -11,6 +13,10 @@ export interface DownloadFigures {
   bytes: number
   seconds: number
   mibPerSecond: number
+  /** With `rttMs`: the round-trip time the blob traffic was given, and the connections that crossed it. */
+  rttMs?: number
+  relayedConnections?: number
+  peakMemoryKb?: number
 }
 
 const outputPath = 'bench/out'
@@ -20,9 +26,15 @@ const outputPath = 'bench/out'
  * given blobs. Timed from the start of the step's "Download the results" group to the end of the step, so the figure
  * is the download itself: the datastore lookup, the listing, the transfers to disk and the preview.
  */
-export async function measureDownload(name: string, blobs: Record<string, number>): Promise<DownloadFigures> {
+export async function measureDownload(
+  name: string,
+  blobs: Record<string, number>,
+  rttMs?: number,
+  peakMemory = false
+): Promise<DownloadFigures> {
   const scenario = await startStorageScenario({ pipelineDeployments: ['blue'], jobStatuses: ['Completed'] })
   const workspaceDir = mkdtempSync(join(tmpdir(), 'bench-workspace-'))
+  const relay = rttMs ? await startLatencyRelay(proxyPort(scenario.env.HTTPS_PROXY), rttMs) : undefined
   try {
     const { azurite } = scenario
     const account = new BlobServiceClient(
@@ -46,6 +58,7 @@ export async function measureDownload(name: string, blobs: Record<string, number
     }
     scenario.outputs.options = { writePredictions: false }
     const ws = scenario.fake.batchEndpoint.workspace
+    const memory = peakMemory ? peakMemoryWrapper() : undefined
     const running = scenario.start(
       {
         workspace: workspaceArmId(ws),
@@ -56,7 +69,10 @@ export async function measureDownload(name: string, blobs: Record<string, number
         'output-uri': `azureml://datastores/workspaceblobstore/paths/${outputPath}/`,
         'download-path': 'results'
       },
-      { env: { GITHUB_WORKSPACE: workspaceDir } }
+      {
+        env: { GITHUB_WORKSPACE: workspaceDir, ...(relay ? { HTTPS_PROXY: `http://127.0.0.1:${relay.port}` } : {}) },
+        ...(memory ? { wrapper: memory.wrapper } : {})
+      }
     )
     await running.waitForOutput(/^::group::Download the results/, 60_000)
     const started = performance.now()
@@ -68,9 +84,12 @@ export async function measureDownload(name: string, blobs: Record<string, number
       files: entries.length,
       bytes,
       seconds: Number(seconds.toFixed(2)),
-      mibPerSecond: Number((bytes / 1048576 / seconds).toFixed(1))
+      mibPerSecond: Number((bytes / 1048576 / seconds).toFixed(1)),
+      ...(relay ? { rttMs, relayedConnections: relay.connections } : {}),
+      ...(memory ? { peakMemoryKb: memory.read() } : {})
     }
   } finally {
+    await relay?.close()
     await scenario.close()
     // The results can hold hundreds of MiB: a benchmark leaves nothing behind.
     rmSync(workspaceDir, { recursive: true, force: true })

@@ -12,6 +12,7 @@ import {
 import type { TokenCredential } from '@azure/identity'
 import { bearerTokenPolicy } from './bearer-token-policy.js'
 import { cappedHttpClient } from './capped-http-client.js'
+import { earlyConnectionAgent } from './early-connection.js'
 import { timeoutAsNetworkErrorPolicy, transientRetryStrategy, type RetryLimits } from './retry.js'
 
 export const userAgent = 'azureml-batch-score-action'
@@ -54,6 +55,8 @@ export interface ClientOptions {
   onRetry?(reason: string, delayMs: number): void
   /** How much of an answer is read; answerCapBytes unless said. */
   answerCapBytes?: number
+  /** Open the connection to a host when the first request there is made, beside its token (early-connection.ts). */
+  connectEarly?: boolean
 }
 
 /**
@@ -117,6 +120,7 @@ export function createAzureClient(
     { afterPhase: 'Sign' }
   )
   const httpClient = cappedHttpClient(undefined, options.answerCapBytes)
+  const agent = options.connectEarly ? earlyConnectionAgent() : undefined
 
   return async request => {
     const total = AbortSignal.timeout(limits.maxTotalMs)
@@ -130,6 +134,10 @@ export function createAzureClient(
       abortSignal: request.signal ? AbortSignal.any([request.signal, total]) : total
     })
     watchers.set(pipelineRequest, { onSending: request.onSending, onAttemptEnded: request.onAttemptEnded })
+    if (agent) {
+      agent.connectEarly(request.url)
+      pipelineRequest.agent = agent
+    }
     let response: PipelineResponse
     try {
       response = await pipeline.sendRequest(httpClient, pipelineRequest)

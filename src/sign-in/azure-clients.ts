@@ -56,7 +56,11 @@ export function azureClients(
     )
   return {
     credential,
-    endpoint: createAzureClient(credential, cloud.mlScope, submitRetryLimits, retried('Submission')),
+    // The submission is the one request a step waits on before anything else: its connection opens beside its token.
+    endpoint: createAzureClient(credential, cloud.mlScope, submitRetryLimits, {
+      ...retried('Submission'),
+      connectEarly: true
+    }),
     arm: armClient(credential),
     newArm: () => armClient(credential.renewed()),
     anonymous: createAzureClient(undefined, '', armRetryLimits)

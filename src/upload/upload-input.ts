@@ -1,3 +1,4 @@
+import { filesAtOnce } from '../storage/blob-container.js'
 import type { TokenCredential } from '@azure/identity'
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import type { JobInput } from '../job/job-definition.js'
@@ -42,7 +43,11 @@ export async function uploadInput(
   }
   await withDatastoreContainer(access, { verb: 'write', role: 'Storage Blob Data Contributor' }, async container => {
     if (upload.prefixGiven) await refuseUsedPrefix(container, upload.prefix, upload.datastore)
-    await uploadFiles(container, files, { prefix: upload.prefix, concurrency: 8, log: line => log.info(line) })
+    await uploadFiles(container, files, {
+      prefix: upload.prefix,
+      concurrency: filesAtOnce,
+      log: line => log.info(line)
+    })
   })
   return uploaded(files, upload)
 }

@@ -1,3 +1,4 @@
+import { filesAtOnce } from '../../storage/blob-container.js'
 import type { TokenCredential } from '@azure/identity'
 import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
 import type { SubmittedJob } from '../../job/submitted-job.js'
@@ -46,7 +47,7 @@ export async function fetchResults(
         uri: output.uri,
         workspace: results.workspace,
         downloadPath,
-        concurrency: 8,
+        concurrency: filesAtOnce,
         signal,
         log: line => log.info(line)
       })
