@@ -19,9 +19,10 @@ request on 127.0.0.1.
 
 In another terminal, after npm run build:
 
-  env $(cat fake-azure.env) node dist/index.js
-  env $(cat fake-azure.env) INPUT_WAIT=true INPUT_DOWNLOAD-PATH=predictions node dist/index.js
+  env $(cat fake-azure.env) node_modules/.bin/node dist/index.js
+  env $(cat fake-azure.env) INPUT_WAIT=true INPUT_DOWNLOAD-PATH=predictions node_modules/.bin/node dist/index.js
 
+node_modules/.bin/node is the project's Node 24, the runner's: an older Node sends blob requests past HTTPS_PROXY.
 Change or add INPUT_* variables to try other inputs (INPUT_DRY-RUN=true sends nothing). Outputs show as ::set-output
 lines; the step summary goes to ${local.summaryFile}.
 To run the TypeScript sources instead, under a debugger, with @github/local-action (the post step too):
