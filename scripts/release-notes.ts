@@ -75,7 +75,9 @@ export function isOnHistory(directory: string, commit: string, branch: string): 
   } catch (error) {
     // Exit status 1 means "not an ancestor"; anything else (an unknown branch or commit) is an error of its own.
     if ((error as { status?: number }).status === 1) return false
-    throw new Error(`git could not compare ${commit} with ${branch}: ${String((error as Error).message)}`)
+    throw new Error(
+      `git could not compare ${commit} with ${branch} (is its history fetched? actions/checkout needs fetch-depth: 0): ${String((error as Error).message)}`
+    )
   }
 }
 
