@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { parse } from 'yaml'
 import { checkRelease, isOnHistory, releaseNotes } from '../scripts/release-notes.js'
 
 const repoRoot = join(import.meta.dirname, '..')
@@ -92,6 +93,16 @@ describe('checkRelease', () => {
     // Keep a Changelog: an [Unreleased] section always heads the list, empty or not.
     expect(own).toMatch(/^## \[Unreleased\]$/m)
   })
+})
+
+it("the project's changelog names every input and output of action.yml, so no release ships one undescribed", () => {
+  const action = parse(readFileSync(join(repoRoot, 'action.yml'), 'utf8')) as {
+    inputs: Record<string, unknown>
+    outputs: Record<string, unknown>
+  }
+  const own = readFileSync(join(repoRoot, 'CHANGELOG.md'), 'utf8')
+  const named = [...Object.keys(action.inputs), ...Object.keys(action.outputs)]
+  expect(named.filter(name => !own.includes(`\`${name}\``))).toEqual([])
 })
 
 describe('isOnHistory', () => {
