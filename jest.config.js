@@ -4,7 +4,7 @@
 // those that wait out a real limit too. End-to-end tests spawn the built dist/, so both commands build first.
 
 // End-to-end files quick enough for `npm test`: each a few seconds, none waiting on a production limit.
-const quickEndToEnd = ['job-definition', 'log-clarity', 'service-trust', 'sign-in', 'submit']
+const quickEndToEnd = ['job-definition', 'local-azure', 'log-clarity', 'service-trust', 'sign-in', 'submit']
 
 export const shared = {
   preset: 'ts-jest/presets/default-esm',

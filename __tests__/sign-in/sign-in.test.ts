@@ -149,6 +149,24 @@ describe('conflicts and creds', () => {
     ])
   })
 
+  it.each([
+    ['tenant-id', { tenantId }],
+    ['client-id', { clientId }],
+    ['client-secret', { clientSecret: 'individual' }]
+  ])('%s alone makes creds unused as a whole: nothing of it fills the other inputs', (_name, given) => {
+    const creds = JSON.stringify({ clientId, clientSecret: 'from-creds', tenantId })
+    // With creds taken, this would sign in with its secret; unused, what is given alone cannot sign in.
+    expect(() => resolve({ creds, ...given }, true)).toThrow(InputError)
+    expect(resolve({ creds }).signIn).toMatchObject({ kind: 'client-secret', clientSecret: 'from-creds' })
+  })
+
+  it('unused creds give no authority host either', () => {
+    const creds = JSON.stringify({ activeDirectoryEndpointUrl: 'https://login.microsoftonline.us/' })
+    const resolved = resolve({ creds, tenantId, clientId, clientSecret: 'individual' })
+    expect(resolved.authorityHost).toBeUndefined()
+    expect(resolved.warnings).toHaveLength(1)
+  })
+
   it('malformed creds name the input without echoing it', () => {
     const message = refusal({ creds: '{"clientSecret": "oops-secret"' })
     expect(message).toContain("Input 'creds' must be JSON")
