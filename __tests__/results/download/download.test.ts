@@ -38,7 +38,8 @@ function download(options: Partial<DownloadOptions> = {}) {
     concurrency: 4,
     signal: new AbortController().signal,
     log: line => lines.push(line),
-    stallBounds: { quietMs: 200, stallMs: 500 },
+    // Long enough that a loaded machine does not stall a healthy download; the stall test gives its own.
+    stallBounds: { quietMs: 2_000, stallMs: 5_000 },
     checkEveryMs: 50,
     ...options
   })
@@ -68,11 +69,9 @@ describe('downloadResults', () => {
   it('gives up a body that stops coming past the stall bound, naming the file, and removes it', async () => {
     service.blobs.set('out/done.csv', blob('x\n'))
     service.blobs.set('out/slow.csv', blob('0123456789', { stallAfter: 3 }))
-    const started = Date.now()
-    await expect(download()).rejects.toThrow(
+    await expect(download({ stallBounds: { quietMs: 200, stallMs: 500 } })).rejects.toThrow(
       /^Could not download slow\.csv: the blob service sent no byte of it for 0\.5 s/
     )
-    expect(Date.now() - started).toBeLessThan(5_000)
     expect(
       lines.some(line => /^No progress for \d+ s on slow\.csv: the blob service has sent no byte/.test(line))
     ).toBe(true)
