@@ -28,7 +28,7 @@ export interface FollowClients {
 }
 
 export type FollowResult = (
-  | { outcome: 'finished'; status: string; studioUrl: string | undefined; durationMs: number }
+  | { outcome: 'finished'; status: string; studioUrl: string | undefined; durationMs: number | undefined }
   | { outcome: 'timed-out' | 'interrupted'; status: string; studioUrl: string | undefined; cancel: CancelResult }
   | { outcome: 'unreadable'; status: string; studioUrl: string | undefined; error: string; cancel?: CancelResult }
   | { outcome: 'vanished'; status: string; studioUrl: string | undefined; error: string }
