@@ -120,8 +120,8 @@ describe('resolveEndpoint against the fake', () => {
       ...over
     })
     const lines: string[] = []
-    const resolve = (over: Partial<EndpointByName> = {}, bounds = short) =>
-      resolveEndpoint(arm, endpoint(over), line => lines.push(line), undefined, bounds)
+    const resolve = (over: Partial<EndpointByName> = {}, bounds = short, signal?: AbortSignal) =>
+      resolveEndpoint(arm, endpoint(over), line => lines.push(line), signal, bounds)
     return { fake, resolve, lines }
   }
 
@@ -147,6 +147,16 @@ describe('resolveEndpoint against the fake', () => {
       /batch endpoint 'score-batch' is still Updating after .*; the action waits at most .*Nothing was submitted/
     )
     expect(fake.requestsTo('submit')).toHaveLength(0)
+  })
+
+  it('stops the wait at once when the workflow run is cancelled, reading no more', async () => {
+    const { fake, resolve, lines } = await reading({ endpointProvisioning: ['Creating'] })
+    const cancelled = new AbortController()
+    const waiting = resolve({}, { maxWaitMs: 600_000, firstPollMs: 60_000, maxPollMs: 60_000 }, cancelled.signal)
+    while (lines.length === 0) await new Promise(resolve => setTimeout(resolve, 10))
+    cancelled.abort()
+    await expect(waiting).rejects.toThrow(/abort/i)
+    expect(fake.requestsTo('armGetBatchEndpoint')).toHaveLength(1)
   })
 
   it.each(['Failed', 'Deleting'])('refuses an endpoint that is %s', async state => {
