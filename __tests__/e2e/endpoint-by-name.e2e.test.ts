@@ -208,6 +208,7 @@ describe('a job by job-id', () => {
     expect(later.filter(r => r.route === 'submit')).toEqual([])
     expect(scenario.fake.jobs).toHaveLength(1)
     expect(result.stdout).toContain(`Job ${jobId} is Preparing`)
+    expect(result.stdout).toContain(`Waiting for ${jobId} to finish (at most 6h from now)`)
     expect(result.stdout).toMatch(/^Status: Running$/m)
     expect(result.outputs['job-id']).toBe(jobId)
     expect(result.outputs['status']).toBe('Completed')
@@ -233,6 +234,16 @@ describe('a job by job-id', () => {
     expect(result.stdout).not.toContain('::group::Wait for the job to finish')
     expect(result.stdout).toContain('::group::Why the job failed')
     expect(scenario.fake.requestsTo('armCancelJob')).toEqual([])
+  })
+
+  it('reads the job in a dry run, and neither waits for it nor cancels it', async () => {
+    const { jobId, inputs, before } = await submittedEarlier()
+    const result = await scenario.run({ ...inputs, 'dry-run': 'true' })
+    expect(result.exitCode).toBe(0)
+    expect(result.stdout).toContain(`Job ${jobId} is Preparing; the action would follow it through`)
+    // Besides signing in (Entra's routes), one read of the job.
+    const later = scenario.fake.requests.slice(before).filter(r => r.route.startsWith('arm') || r.route === 'submit')
+    expect(later.map(r => r.route)).toEqual(['armGetJob'])
   })
 
   it('names the job and the workspace when there is no such job', async () => {

@@ -88,9 +88,9 @@ async function waitAndSettle(
   const untilDeadline = (signal: AbortSignal) =>
     AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - clock.now()))])
   let arm = armClient()
-  log.info(
-    `Waiting for ${jobName} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from its submission)`
-  )
+  // A job followed by job-id was submitted by another run: its wait counts from the start of this one.
+  const from = settings.jobId ? 'now' : 'its submission'
+  log.info(`Waiting for ${jobName} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from ${from})`)
 
   let outcome: PollOutcome
   try {
