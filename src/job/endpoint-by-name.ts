@@ -14,9 +14,10 @@ import {
 } from './batch-endpoint-resource.js'
 
 // endpoint-name: the batch endpoint read through Resource Manager, and the deployment the job would go to checked,
-// before anything is submitted. BatchEndpoints_Get and BatchDeployments_Get exist in every stable version of the
-// Machine Learning Services REST API; the SDK reads them at 2023-10-01. The action asks at 2025-12-01, the version it
-// already reads jobs, data assets and datastores at, so one version serves every Resource Manager request.
+// before anything is submitted. The SDK reads BatchEndpoints_Get at 2023-10-01; the stable 2025-12-01 spec has it too
+// (examples/Workspace/BatchEndpoint/get.json: scoringUri, defaults.deploymentName), as it has BatchDeployments_Get.
+// The action asks at 2025-12-01, the version it reads jobs, data assets and datastores at: one version for every
+// Resource Manager request.
 export const endpointsApiVersion = '2025-12-01'
 
 /** How long an endpoint or deployment still Creating or Updating is waited for, and how often it is read meanwhile. */
