@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeCheckout } from '../../test/checkout.js'
+import { cancelLikeTheRunner } from '../../test/e2e/runner-cancel.js'
 import { errorMessage } from '../../test/e2e/scenario.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 import { scoringHost } from '../../test/fake-azure/arm-batch-endpoints.js'
@@ -234,6 +235,18 @@ describe('a job by job-id', () => {
     expect(result.stdout).not.toContain('::group::Wait for the job to finish')
     expect(result.stdout).toContain('::group::Why the job failed')
     expect(scenario.fake.requestsTo('armCancelJob')).toEqual([])
+  })
+
+  it('cancels the followed job when the workflow run is cancelled during the wait, as cancel-on-workflow-cancel says', async () => {
+    const { jobId, inputs } = await submittedEarlier({ jobStatuses: ['Preparing', 'Running'] })
+    const running = scenario.start(inputs)
+    await running.waitForOutput(/^Status: Running$/, 30_000)
+    const cancelled = await cancelLikeTheRunner(running)
+    expect(cancelled.signalsSent).toEqual(['SIGINT'])
+    expect(cancelled.exitCode).toBe(1)
+    expect(errorMessage(cancelled)).toContain(`The workflow run was cancelled while waiting for job ${jobId}.`)
+    expect(scenario.fake.requestsTo('armCancelJob')).toHaveLength(1)
+    expect(scenario.fake.requestsTo('armCancelJob')[0]!.path).toContain(`/jobs/${jobId}/cancel`)
   })
 
   it('reads the job in a dry run, and neither waits for it nor cancels it', async () => {
