@@ -1,10 +1,10 @@
 // endpoint-name and job-id, end to end: dist/index.js reads the batch endpoint through the fake Resource Manager and
 // submits to the scoring URI it names (https://score-batch.eastus2.inference.ml.azure.com/jobs, which the test proxy
 // leads to the fake), or follows a job submitted earlier by its name, downloading its results from Azurite.
-import { readFileSync } from 'node:fs'
+import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeCheckout } from '../../test/checkout.js'
-import { cancelLikeTheRunner } from '../../test/e2e/runner-cancel.js'
+import { cancelLikeTheRunner, until } from '../../test/e2e/runner-cancel.js'
 import { errorMessage } from '../../test/e2e/scenario.js'
 import { startStorageScenario, type StorageScenario } from '../../test/e2e/storage-scenario.js'
 import { scoringHost } from '../../test/fake-azure/arm-batch-endpoints.js'
@@ -171,6 +171,49 @@ describe('a batch endpoint by name', () => {
     expect(errorMessage(result)).toContain(said)
     expect(scenario.fake.requests).toEqual([])
     expect(scenario.proxy.connects).toEqual([])
+  })
+})
+
+describe('the post step of a run that reached the endpoint by name', () => {
+  async function killedMidPost() {
+    const inputs = await byName({ jobStatuses: ['Running'] })
+    // The endpoint creates the job only after 3 s: main is killed with the POST in flight.
+    scenario.fake.fail('submit', { delayMs: 3_000 })
+    const running = scenario.start({ ...inputs, wait: 'true' })
+    await until(() => scenario.fake.requestsTo('submit').length >= 1, 'the POST', 30_000)
+    running.child.kill('SIGKILL')
+    return { inputs, main: await running.result }
+  }
+
+  it('finds the job the POST created and cancels it, taking the saved scoring URI on the inference domain', async () => {
+    const { inputs, main } = await killedMidPost()
+    expect(JSON.parse(main.state['submission']!).scoringUri).toBe(scoringUri)
+    const post = await scenario.run(inputs, { entry: 'post', workDir: main.workDir })
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toMatch(/^The workflow run was cancelled: asked Azure to cancel job batchjob-/m)
+    expect(scenario.fake.jobs).toHaveLength(1)
+    expect(scenario.fake.requestsTo('armCancelJob')).toHaveLength(1)
+    expect(scenario.leaks(post)).toEqual([])
+  })
+
+  it('refuses a saved scoring URI off the inference domain, sending no token', async () => {
+    const { inputs, main } = await killedMidPost()
+    const submission = JSON.parse(main.state['submission']!) as { scoringUri: string }
+    const elsewhere = 'https://collector.attacker.example/jobs'
+    appendFileSync(
+      join(main.workDir, 'state'),
+      `submission<<tampered_delimiter\n${JSON.stringify({ ...submission, scoringUri: elsewhere })}\ntampered_delimiter\n`
+    )
+    const seen = scenario.fake.requests.length
+    const connects = scenario.proxy.connects.length
+    const post = await scenario.run(inputs, { entry: 'post', workDir: main.workDir })
+    expect(post.exitCode).toBe(0)
+    expect(post.stdout).toContain(
+      `::warning::Could not cancel the Azure job: the state saved for this step does not match its inputs: the saved ` +
+        `submission's scoring URI '${elsewhere}' is not on inference.ml.azure.com. Nothing was sent`
+    )
+    expect(scenario.fake.requests.slice(seen).filter(r => r.headers['authorization'])).toEqual([])
+    expect(scenario.proxy.connects.slice(connects)).toEqual([])
   })
 })
 
