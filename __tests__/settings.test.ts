@@ -70,7 +70,10 @@ describe('readSettings', () => {
   })
 
   it('names a missing required input', () => {
-    expect(problemsOf({ 'endpoint-uri': '' })).toBe("Input 'endpoint-uri' is required and was not given.")
+    expect(problemsOf({ 'endpoint-uri': '' })).toBe(
+      "Give exactly one of 'endpoint-uri' (the batch endpoint's scoring URI), 'endpoint-name' (its name in " +
+        "'workspace') and 'job-id' (a job submitted earlier, to follow): none was given."
+    )
     expect(problemsOf({ 'input-uri': '' })).toBe(
       "Input 'input-uri' is required (or give several in 'inputs', or files in 'input-path')."
     )
@@ -214,5 +217,61 @@ describe('readSettings', () => {
 
   it('never echoes the client secret in an error', () => {
     expect(problemsOf({ 'client-id': 'x', 'client-secret': 'super-secret-value' })).not.toContain('super-secret-value')
+  })
+})
+
+describe('where the job is: endpoint-uri, endpoint-name or job-id', () => {
+  const workspace =
+    '/subscriptions/8d4bd2f5-7e3a-4c61-9b0e-3f1a6c2d9e47/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
+
+  it.each([
+    [{ 'endpoint-name': 'scoring', workspace }, "'endpoint-uri' and 'endpoint-name' were given"],
+    [{ 'job-id': 'batchjob-1', workspace }, "'endpoint-uri' and 'job-id' were given"],
+    [
+      { 'endpoint-uri': '', 'endpoint-name': 'scoring', 'job-id': 'batchjob-1', workspace },
+      "'endpoint-name' and 'job-id' were given"
+    ]
+  ])('refuses two of them together: %j', (overrides, said) => {
+    expect(problemsOf(overrides)).toContain(`Give exactly one of 'endpoint-uri'`)
+    expect(problemsOf(overrides)).toContain(said)
+  })
+
+  it('takes endpoint-name with workspace, the scoring URI left to the endpoint', () => {
+    const settings = settingsFrom({ 'endpoint-uri': '', 'endpoint-name': 'scoring', workspace })
+    expect(settings.endpointName).toBe('scoring')
+    expect(settings.scoringUri).toBe('')
+    expect(settings.jobId).toBeUndefined()
+  })
+
+  it.each(['endpoint-name', 'job-id'])('%s needs workspace', name => {
+    const value = name === 'job-id' ? 'batchjob-1' : 'scoring'
+    expect(problemsOf({ 'endpoint-uri': '', [name]: value })).toContain(
+      `Input '${name}' names something in a workspace: give 'workspace' (its ARM id).`
+    )
+  })
+
+  it.each(['sc', '-scoring', 'scoring/../x', 'a'.repeat(33)])('refuses the endpoint name %s', name => {
+    expect(problemsOf({ 'endpoint-uri': '', 'endpoint-name': name, workspace })).toContain(
+      "Input 'endpoint-name' must be a batch endpoint's name"
+    )
+  })
+
+  it('follows a job by job-id without data to score, and waits for it', () => {
+    const settings = settingsFrom({ 'endpoint-uri': '', 'input-uri': '', 'job-id': 'batchjob-1a2b', workspace })
+    expect(settings.jobId).toBe('batchjob-1a2b')
+    expect(settings.job.inputs).toEqual([])
+    expect(settings.follow.wait).toBe(true)
+  })
+
+  it('refuses with job-id what only a submission uses', () => {
+    expect(problemsOf({ 'endpoint-uri': '', 'job-id': 'batchjob-1', workspace })).toContain(
+      "Input 'job-id' follows a job already submitted, so 'input-uri' cannot apply to it"
+    )
+  })
+
+  it.each(['batchjob 1', '../jobs/x', 'a/b'])('refuses the job id %s', id => {
+    expect(problemsOf({ 'endpoint-uri': '', 'input-uri': '', 'job-id': id, workspace })).toContain(
+      "Input 'job-id' must be a job's name"
+    )
   })
 })

@@ -121,3 +121,31 @@ describe('summaryMarkdown with what a service answered', () => {
     expect(summaryMarkdown(job('Preparing', studio), settings())).not.toContain('](')
   })
 })
+
+describe('the summary of a job reached by endpoint-name or job-id', () => {
+  const workspace = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws'
+  const job = parseSubmittedJob(JSON.stringify(recorded), 'blue')
+
+  it('names the endpoint by name, its scoring URI beside it', () => {
+    const given: Record<string, string> = { ...inputs, 'endpoint-uri': '', 'endpoint-name': 'heart-ep', workspace }
+    const settings = readSettings(name => given[name] ?? '', testRunner())
+    const markdown = summaryMarkdown(job, { ...settings, scoringUri: inputs['endpoint-uri']! })
+    expect(markdown).toContain('| Endpoint | `heart-ep (https://heart-ep.westus2.inference.ml.azure.com/jobs)` |')
+    expect(markdown).toContain('| Deployment | `blue` |')
+  })
+
+  it('names no endpoint for a job followed by job-id, whose endpoint the step never read', () => {
+    const given: Record<string, string> = {
+      ...inputs,
+      'endpoint-uri': '',
+      'input-uri': '',
+      'job-id': 'batchjob-1234',
+      workspace
+    }
+    const settings = readSettings(name => given[name] ?? '', testRunner())
+    const markdown = summaryMarkdown({ ...job, deployment: undefined }, settings)
+    expect(markdown).toContain('| Job | `batchjob-1234` |')
+    expect(markdown).not.toContain('| Endpoint |')
+    expect(markdown).not.toContain('| Deployment |')
+  })
+})

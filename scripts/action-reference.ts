@@ -46,6 +46,8 @@ export const inputGroups: Record<string, GroupId> = {
   environment: 'sign-in',
   'authority-host': 'sign-in',
   'endpoint-uri': 'what-to-score',
+  'endpoint-name': 'what-to-score',
+  'job-id': 'what-to-score',
   'deployment-name': 'what-to-score',
   'input-uri': 'what-to-score',
   'input-type': 'what-to-score',

@@ -1,8 +1,12 @@
 import * as core from '@actions/core'
+import { readExistingJob } from './follow/existing-job.js'
 import { isDataAssetShortName } from './job/data-uri.js'
+import type { ResolvedEndpoint } from './job/endpoint-by-name.js'
+import { describeEndpoint, readNamedEndpoint } from './job/endpoint-step.js'
 import { buildSubmission } from './job/job-request.js'
 import { provenanceTags, runContextFrom } from './job/provenance.js'
 import type { Settings } from './settings.js'
+import type { AzureClients } from './sign-in/azure-clients.js'
 import { describeSignIn } from './sign-in/sign-in.js'
 import { formatBytes } from './storage/progress.js'
 import { writeSummary } from './summary.js'
@@ -12,12 +16,32 @@ import { codeBlock, logSafe } from './untrusted-text.js'
 // A long list of files would bury the request; the count and the first ones say enough.
 const filesShown = 50
 
-/** dry-run: the request the action would make, in the log and the step summary; nothing is sent. */
-export async function dryRun(settings: Settings): Promise<void> {
-  const { files, skipped } = await filesToUpload(settings)
-  const request = describeDryRun(settings, provenanceTags(runContextFrom(process.env)), files, skipped)
-  for (const line of request.split('\n')) core.info(logSafe(line))
-  await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(request)}\n`)
+/**
+ * dry-run: the request the action would make, in the log and the step summary; nothing is submitted. With
+ * endpoint-name or job-id it signs in (`signIn`) and reads the endpoint or the job, which only GETs, so that it fails
+ * where the real run would and shows the scoring URI and deployment it would use.
+ */
+export async function dryRun(settings: Settings, signIn: () => AzureClients, signal: AbortSignal): Promise<void> {
+  let text: string
+  if (settings.jobId && settings.workspace) {
+    const { arm } = signIn()
+    const { job } = await readExistingJob(arm, settings.resourceManager, settings.workspace, settings.jobId, signal)
+    text = [
+      'Dry run: the inputs are valid. Only the job was read; nothing was submitted or cancelled.',
+      '',
+      `Job ${job.name} is ${job.status}; the action would follow it through ${settings.resourceManager}.`
+    ].join('\n')
+  } else {
+    let endpoint: ResolvedEndpoint | undefined
+    if (settings.endpointName) {
+      endpoint = await readNamedEndpoint(settings, signIn().arm, signal)
+      settings = { ...settings, scoringUri: endpoint.scoringUri }
+    }
+    const { files, skipped } = await filesToUpload(settings)
+    text = describeDryRun(settings, provenanceTags(runContextFrom(process.env)), files, skipped, endpoint)
+  }
+  for (const line of text.split('\n')) core.info(logSafe(line))
+  await writeSummary(`### Azure ML batch scoring job: dry run\n\n${codeBlock(text)}\n`)
 }
 
 /**
@@ -39,12 +63,17 @@ export function describeDryRun(
   settings: Settings,
   provenanceTags: Record<string, string>,
   files: LocalFile[] = [],
-  skipped?: string
+  skipped?: string,
+  /** endpoint-name: the endpoint as Resource Manager showed it. */
+  endpoint?: ResolvedEndpoint
 ): string {
   const submission = buildSubmission(settings, '<a new UUID per submission>', provenanceTags)
   const lines = [
-    'Dry run: the inputs are valid. Nothing was sent to Azure; this is the request the action would make.',
+    endpoint
+      ? 'Dry run: the inputs are valid. Only the batch endpoint was read; this is the request the action would make.'
+      : 'Dry run: the inputs are valid. Nothing was sent to Azure; this is the request the action would make.',
     '',
+    ...(endpoint ? [describeEndpoint(settings, endpoint)] : []),
     `Sign in as the ${describeSignIn(settings.signIn)} at ${settings.authorityHost}, for ${settings.cloud.mlScope}`,
     `POST ${submission.scoringUri}`,
     ...Object.entries(submission.headers).map(([name, value]) => `${name}: ${value}`),

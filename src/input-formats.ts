@@ -83,6 +83,26 @@ export function deployment(value: string): string {
   )
 }
 
+// Endpoint names as Azure ML accepts them: 3 to 32 letters, digits and '-', starting with a letter.
+const endpointNamePattern = /^[a-zA-Z][a-zA-Z0-9-]{2,31}$/
+
+export function endpointName(value: string): string {
+  if (endpointNamePattern.test(value)) return value
+  throw new InputError(
+    `Input 'endpoint-name' must be a batch endpoint's name (3-32 letters, digits and '-', starting with a letter), got '${shortened(value)}'.`
+  )
+}
+
+// Job names as Azure ML gives them (batchjob-<guid>) and accepts them in Resource Manager paths.
+const jobNamePattern = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/
+
+export function jobName(input: string, value: string): string {
+  if (jobNamePattern.test(value)) return value
+  throw new InputError(
+    `Input '${input}' must be a job's name, such as batchjob-<guid> (the job-id output of the step that submitted it), got '${shortened(value)}'.`
+  )
+}
+
 // Datastores are ARM resources of the workspace, named as Azure ML names its resources.
 const datastore = /^[a-zA-Z0-9][a-zA-Z0-9\-_]{0,254}$/
 

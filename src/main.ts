@@ -1,9 +1,11 @@
 import * as core from '@actions/core'
 import { dryRun } from './dry-run.js'
+import { followExistingJob } from './follow/existing-job-step.js'
 import { followJob } from './follow/follow.js'
 import { cancelLeftoverJob, settleUnknownSubmission } from './follow/leftover-job.js'
 import * as state from './follow/state.js'
 import { lookUpDataAssets } from './job/data-assets.js'
+import { endpointStep } from './job/endpoint-step.js'
 import { EndpointError, submitStep } from './job/submit.js'
 import { prepare, signIn } from './prepare.js'
 import { reportOutcome } from './results/outcome.js'
@@ -22,9 +24,11 @@ export async function run(): Promise<void> {
   try {
     const prepared = prepare()
     let { settings } = prepared
-    if (settings.dryRun) return await dryRun(settings)
+    if (settings.dryRun) return await dryRun(settings, () => signIn(settings, prepared.credential), cancelled)
     const clients = signIn(settings, prepared.credential)
     started = { settings, clients }
+    if (settings.jobId) return await followExistingJob(settings, clients, cancelled)
+    settings = await endpointStep(settings, clients.arm, cancelled)
     settings = await lookUpDataAssets(settings, clients.arm, cancelled)
     if (settings.upload) {
       const uploaded = await untilAborted(uploadStep(settings, clients), cancelled)

@@ -39,7 +39,12 @@ export interface UploadSettings {
 /** Everything the action needs, validated: nothing here has touched the network. */
 export interface Settings {
   signIn: SignIn
+  /** endpoint-uri; with endpoint-name, '' until the endpoint is read (resolveEndpoint); '' with job-id. */
   scoringUri: string
+  /** endpoint-name: the batch endpoint in `workspace`, read through Resource Manager before the submission. */
+  endpointName: string | undefined
+  /** job-id: a job submitted earlier, followed instead of submitting one. */
+  jobId: string | undefined
   deploymentName: string | undefined
   job: JobDefinition
   /** The workspace's ARM id: where data asset short names are looked up. */
@@ -99,11 +104,6 @@ export function collectingInputAccess(read: InputReader): InputAccess & { proble
 export function readSettings(read: InputReader, runner: RunnerEnvironment): Settings {
   const { get, check, problems } = collectingInputAccess(read)
   const env = runner.env ?? {}
-  function required(name: string): string {
-    const value = get(name)
-    if (value === '') throw new InputError(`Input '${name}' is required and was not given.`)
-    return value
-  }
 
   const environment = check(() => format.oneOf('environment', cloudNames, get('environment') || 'azurecloud'))
   const cloud = clouds[environment ?? 'azurecloud']
@@ -122,7 +122,8 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     )
   )
   const authorityHostInput = get('authority-host') || resolved?.authorityHost || ''
-  const scoringUri = check(() => format.scoringUri(required('endpoint-uri')))
+  const target = check(() => readTarget(get))
+  const scoringUri = get('endpoint-uri') ? check(() => format.scoringUri(get('endpoint-uri'))) : ''
   if (scoringUri && !/\/jobs\/*$/.test(new URL(get('endpoint-uri')).pathname)) {
     runner.notice(
       logSafe(`Input 'endpoint-uri' does not end in /jobs; scoring at ${scoringUri}, the endpoint's scoring URI.`)
@@ -131,8 +132,10 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
   const settings: Settings = {
     signIn: resolved?.signIn,
     scoringUri,
+    endpointName: target?.endpointName,
+    jobId: target?.jobId,
     deploymentName: check(() => (get('deployment-name') ? format.deployment(get('deployment-name')) : undefined)),
-    job: readJobDefinition({ get, check }),
+    job: readJobDefinition({ get, check }, !get('job-id')),
     workspace: get('workspace') ? check(() => workspaceId(get('workspace'))) : undefined,
     dryRun: check(() => format.boolean('dry-run', get('dry-run') || 'false')),
     upload: get('input-path') ? check(() => readUpload(get, env)) : undefined,
@@ -145,7 +148,8 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
       ? check(() => format.httpsOrigin('resource-manager-endpoint', get('resource-manager-endpoint')))
       : cloud.resourceManager,
     follow: {
-      wait: check(() => format.boolean('wait', get('wait') || 'false')),
+      // Following is what job-id is for.
+      wait: check(() => format.boolean('wait', get('wait') || 'false')) || get('job-id') !== '',
       waitTimeoutMs: check(() => parseDuration('wait-timeout', get('wait-timeout') || '6h', waitTimeoutLimits)),
       pollIntervalMs: check(() => parseDuration('poll-interval', get('poll-interval') || '30s', pollIntervalLimits)),
       failOnJobFailure: check(() => format.boolean('fail-on-job-failure', get('fail-on-job-failure') || 'true')),
@@ -164,6 +168,7 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
       output: settings.job.output,
       outputFileName: settings.job.outputFileName,
       upload: settings.upload,
+      followsJob: settings.jobId !== undefined,
       env
     }
   )
@@ -175,6 +180,20 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
       `Data asset short names (${shortNames.map(i => (i.kind === 'data' ? format.shortened(i.uri) : '')).join(', ')}) are looked up in ` +
         "a workspace: give 'workspace' (/subscriptions/<s>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<ws>)."
     )
+  }
+  for (const needs of ['endpoint-name', 'job-id']) {
+    if (get(needs) && !get('workspace')) {
+      problems.push(`Input '${needs}' names something in a workspace: give 'workspace' (its ARM id).`)
+    }
+  }
+  if (get('job-id')) {
+    const unused = ['input-uri', 'inputs', 'input-path', 'output-uri'].filter(name => get(name))
+    if (unused.length > 0) {
+      problems.push(
+        `Input 'job-id' follows a job already submitted, so ${unused.map(name => `'${name}'`).join(', ')} ` +
+          'cannot apply to it: remove them, or submit a new job with endpoint-uri or endpoint-name instead.'
+      )
+    }
   }
   if (settings.upload && !settings.workspace) {
     problems.push("Input 'input-path' uploads to a datastore of the workspace: give 'workspace' (its ARM id).")
@@ -221,6 +240,23 @@ function readUpload(get: (name: string) => string, env: Record<string, string | 
 function defaultPrefix(env: Record<string, string | undefined>): string {
   const run = `${env['GITHUB_RUN_ID'] ?? '0'}-${env['GITHUB_RUN_ATTEMPT'] ?? '1'}`
   return `github/${env['GITHUB_REPOSITORY'] ?? 'local'}/${run}-${randomUUID().slice(0, 8)}`
+}
+
+const targets = ['endpoint-uri', 'endpoint-name', 'job-id'] as const
+
+/** Which of endpoint-uri, endpoint-name and job-id says where the job is: exactly one of them. */
+function readTarget(get: (name: string) => string): { endpointName?: string; jobId?: string } {
+  const given = targets.filter(name => get(name))
+  if (given.length !== 1) {
+    const found = given.length === 0 ? 'none was given' : `${given.map(name => `'${name}'`).join(' and ')} were given`
+    throw new InputError(
+      "Give exactly one of 'endpoint-uri' (the batch endpoint's scoring URI), 'endpoint-name' (its name in " +
+        `'workspace') and 'job-id' (a job submitted earlier, to follow): ${found}.`
+    )
+  }
+  if (get('endpoint-name')) return { endpointName: format.endpointName(get('endpoint-name')) }
+  if (get('job-id')) return { jobId: format.jobName('job-id', get('job-id')) }
+  return {}
 }
 
 function workspaceId(value: string): string {

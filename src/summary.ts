@@ -23,8 +23,7 @@ export function summaryRows(job: SubmittedJob, settings: Settings, followed?: Fo
   const rows = [
     { label: 'Job', value: job.name },
     { label: 'Status', value: followed?.status ?? job.status },
-    { label: 'Endpoint', value: settings.scoringUri },
-    { label: 'Deployment', value: job.deployment ?? settings.deploymentName ?? '(endpoint default)' },
+    ...endpointRows(job, settings),
     ...settings.job.inputs.map(input => ({
       label: 'Input',
       value: input.kind === 'literal' ? `${input.name} = ${input.value}` : `${input.name}: ${input.uri}`
@@ -45,6 +44,18 @@ export function summaryRows(job: SubmittedJob, settings: Settings, followed?: Fo
     )
   }
   return rows
+}
+
+// endpoint-name shows as the name, its scoring URI beside it; a job followed by job-id names neither.
+function endpointRows(job: SubmittedJob, settings: Settings): SummaryRow[] {
+  if (settings.jobId) return []
+  const endpoint = settings.endpointName
+    ? `${settings.endpointName}${settings.scoringUri ? ` (${settings.scoringUri})` : ''}`
+    : settings.scoringUri
+  return [
+    { label: 'Endpoint', value: endpoint },
+    { label: 'Deployment', value: job.deployment ?? settings.deploymentName ?? '(endpoint default)' }
+  ]
 }
 
 function lines(count: number): string {

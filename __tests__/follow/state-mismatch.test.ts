@@ -47,3 +47,27 @@ describe('stateMismatch', () => {
     expect(stateMismatch(left({ job: { name: jobName, id } }), settings)).toBeDefined()
   })
 })
+
+describe('stateMismatch with endpoint-name or job-id', () => {
+  const byName = settingsFrom({ 'endpoint-uri': '', 'endpoint-name': 'score-batch', workspace })
+
+  it("takes a saved scoring URI on the cloud's batch inference domain, as the endpoint named it", () => {
+    expect(stateMismatch(left({ submission }), byName)).toBeUndefined()
+  })
+
+  it.each(['https://attacker.example/jobs', 'https://score-batch.westus2.inference.ml.azure.com:8443/jobs'])(
+    'refuses the saved scoring URI %s',
+    uri => {
+      expect(stateMismatch(left({ submission: { ...submission, scoringUri: uri } }), byName)).toMatch(
+        /is not on inference\.ml\.azure\.com/
+      )
+    }
+  )
+
+  it('refuses a saved submission when job-id submits nothing, and takes the followed job', () => {
+    const followed = settingsFrom({ 'endpoint-uri': '', 'input-uri': '', 'job-id': jobName, workspace })
+    expect(stateMismatch(left({ submission }), followed)).toMatch(/submits nothing/)
+    const job = { name: jobName, id: `${workspace}/jobs/${jobName}` }
+    expect(stateMismatch(left({ job }), followed)).toBeUndefined()
+  })
+})

@@ -75,3 +75,17 @@ describe('explainEndpointFailure', () => {
     expect(explainEndpointFailure(answer(500, '{}'), { ...endpoint, attempts: 5 })).toContain('after 5 attempts')
   })
 })
+
+describe('explainEndpointFailure with endpoint-name', () => {
+  const byName = { ...endpoint, endpointName: 'heart-ep' }
+
+  it('sends the user to the endpoint, not to an endpoint-uri they never gave', () => {
+    const notFound = explainEndpointFailure({ status: 404, bodyText: 'Not Found', headers: {} }, byName)
+    expect(notFound).toContain(
+      `Nothing answers at ${endpoint.scoringUri}, the scoring URI batch endpoint 'heart-ep' names.`
+    )
+    expect(notFound).not.toContain('endpoint-uri')
+    const refused = explainEndpointFailure({ status: 401, bodyText: '', headers: {} }, byName)
+    expect(refused).toContain("Check that 'endpoint-name' belongs")
+  })
+})

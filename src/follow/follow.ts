@@ -28,7 +28,7 @@ export interface FollowClients {
 }
 
 export type FollowResult = (
-  | { outcome: 'finished'; status: string; studioUrl: string | undefined; durationMs: number }
+  | { outcome: 'finished'; status: string; studioUrl: string | undefined; durationMs: number | undefined }
   | { outcome: 'timed-out' | 'interrupted'; status: string; studioUrl: string | undefined; cancel: CancelResult }
   | { outcome: 'unreadable'; status: string; studioUrl: string | undefined; error: string; cancel?: CancelResult }
   | { outcome: 'vanished'; status: string; studioUrl: string | undefined; error: string }
@@ -88,9 +88,9 @@ async function waitAndSettle(
   const untilDeadline = (signal: AbortSignal) =>
     AbortSignal.any([signal, AbortSignal.timeout(Math.max(0, deadline - clock.now()))])
   let arm = armClient()
-  log.info(
-    `Waiting for ${jobName} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from its submission)`
-  )
+  // A job followed by job-id was submitted by another run: its wait counts from the start of this one.
+  const from = settings.jobId ? 'now' : 'its submission'
+  log.info(`Waiting for ${jobName} to finish (at most ${formatDuration(settings.follow.waitTimeoutMs)} from ${from})`)
 
   let outcome: PollOutcome
   try {

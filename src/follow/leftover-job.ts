@@ -1,4 +1,5 @@
 import { createAzureClient, type SendAzureRequest } from '../azure/azure-pipeline.js'
+import { inferenceDomain, trustedScoringUri } from '../job/batch-endpoint-resource.js'
 import { submissionTag, type JobSubmission } from '../job/job-request.js'
 import { replaySubmission } from '../job/submit.js'
 import type { Settings } from '../settings.js'
@@ -26,9 +27,9 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export function stateMismatch(left: LeftoverJob, settings: Settings): string | undefined {
   const submission = left.submission
   if (submission) {
-    if (submission.scoringUri !== settings.scoringUri) {
-      return `the saved submission's scoring URI '${submission.scoringUri}' is not 'endpoint-uri' (${settings.scoringUri})`
-    }
+    if (settings.jobId) return "a submission is saved, but with 'job-id' the step submits nothing"
+    const mismatch = scoringUriMismatch(submission.scoringUri, settings)
+    if (mismatch) return mismatch
     const headers = Object.keys(submission.headers)
     const odd = headers.find(name => !submissionHeaders.has(name) || typeof submission.headers[name] !== 'string')
     if (odd !== undefined) return `the saved submission carries a header '${odd}' no submission has`
@@ -48,6 +49,22 @@ export function stateMismatch(left: LeftoverJob, settings: Settings): string | u
     if (settings.workspace && workspace.workspace.toLowerCase() !== settings.workspace.toLowerCase()) {
       return `the saved job '${left.job.name}' is in workspace '${workspace.workspace}', not in 'workspace'`
     }
+  }
+  return undefined
+}
+
+/**
+ * With endpoint-uri the saved URI must be that input. With endpoint-name, post does not read the endpoint again: the
+ * saved URI is taken only where resolveEndpoint would have taken it, https on the cloud's batch inference domain, so
+ * the ML token still goes nowhere else.
+ */
+function scoringUriMismatch(saved: string, settings: Settings): string | undefined {
+  if (settings.endpointName) {
+    if (trustedScoringUri(saved, settings.cloud.name) === saved) return undefined
+    return `the saved submission's scoring URI '${saved}' is not on ${inferenceDomain(settings.cloud.name)}`
+  }
+  if (saved !== settings.scoringUri) {
+    return `the saved submission's scoring URI '${saved}' is not 'endpoint-uri' (${settings.scoringUri})`
   }
   return undefined
 }

@@ -8,6 +8,8 @@ export interface EndpointContext {
   scoringUri: string
   signIn: SignIn
   deploymentName: string | undefined
+  /** endpoint-name: the scoring URI came from the endpoint, so the hints name that input. */
+  endpointName?: string
   attempts?: number
 }
 
@@ -39,9 +41,10 @@ function endpointHint(status: number, said: string, c: EndpointContext): string 
       '(az ml batch-endpoint update --name <endpoint> --set defaults.deployment_name=<deployment>).'
     )
   }
+  const input = c.endpointName ? 'endpoint-name' : 'endpoint-uri'
   if (status === 401) {
     return (
-      `The endpoint did not accept the token of the ${describeSignIn(c.signIn)}. Check that 'endpoint-uri' belongs ` +
+      `The endpoint did not accept the token of the ${describeSignIn(c.signIn)}. Check that '${input}' belongs ` +
       "to a workspace in the tenant it signed in to, and that 'environment' is the endpoint's cloud."
     )
   }
@@ -55,6 +58,9 @@ function endpointHint(status: number, said: string, c: EndpointContext): string 
   if (status === 404) {
     if (c.deploymentName && /deployment/i.test(said)) {
       return `Check 'deployment-name': the endpoint has no deployment '${c.deploymentName}'.`
+    }
+    if (c.endpointName) {
+      return `Nothing answers at ${c.scoringUri}, the scoring URI batch endpoint '${c.endpointName}' names. Check it in Azure ML studio.`
     }
     return (
       `Nothing answers at ${c.scoringUri}. Check 'endpoint-uri': copy the endpoint's REST endpoint from Azure ML ` +

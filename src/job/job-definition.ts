@@ -50,7 +50,8 @@ const retryTimeoutLimits = { minMs: 1_000, maxMs: 24 * 3_600_000 }
 const dataTypes: Record<string, DataType> = { uri_folder: 'UriFolder', uri_file: 'UriFile' }
 const loggingLevels = { info: 'Info', warning: 'Warning', debug: 'Debug' } as const
 
-export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
+/** `submits` false (job-id: a job already submitted is followed): no input is asked for. */
+export function readJobDefinition({ get, check }: InputAccess, submits = true): JobDefinition {
   const optional = <T>(name: string, parse: (value: string) => T): T | undefined =>
     get(name) ? check(() => parse(get(name))) : undefined
   const outputUri = optional('output-uri', value => {
@@ -65,7 +66,7 @@ export function readJobDefinition({ get, check }: InputAccess): JobDefinition {
   })
   const retryTimeout = optional('retry-timeout', value => parseDuration('retry-timeout', value, retryTimeoutLimits))
   return {
-    inputs: check(() => readInputs(get)),
+    inputs: submits ? check(() => readInputs(get)) : [],
     output: outputUri
       ? {
           name: check(() => name('output-name', get('output-name') || 'score')),

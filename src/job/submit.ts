@@ -122,7 +122,8 @@ export async function submitJob(
     if (error instanceof SignInError || !isRestError(error) || control.signal?.aborted) throw error
     const failure = new EndpointError(
       `Could not reach the batch endpoint at ${new URL(submission.scoringUri).host}: ${error.message}` +
-        `${error.code ? ` (${error.code})` : ''}. Check 'endpoint-uri' and, on a self-hosted runner, its network or proxy.`,
+        `${error.code ? ` (${error.code})` : ''}. Check '${settings.endpointName ? 'endpoint-name' : 'endpoint-uri'}' ` +
+        'and, on a self-hosted runner, its network or proxy.',
       { cause: error }
     )
     failure.jobMayExist = mayExist

@@ -17,11 +17,12 @@ export function reportFollowResult(result: FollowResult, name: string, settings:
   const status = logSafe(result.status)
   switch (result.outcome) {
     case 'finished': {
-      const took = formatDuration(result.durationMs)
-      if (status === 'Completed') return { level: 'info', message: `Job ${jobName} Completed after ${took}.` }
+      // A job followed by job-id that had already ended: when it ended is not known.
+      const took = result.durationMs === undefined ? '' : ` after ${formatDuration(result.durationMs)}`
+      if (status === 'Completed') return { level: 'info', message: `Job ${jobName} Completed${took}.` }
       return {
         level: settings.follow.failOnJobFailure ? 'error' : 'warning',
-        message: `Job ${jobName} ended ${status} after ${took}.${logs}`
+        message: `Job ${jobName} ended ${status}${took}.${logs}`
       }
     }
     case 'timed-out': {

@@ -7,6 +7,7 @@ import { startAzurite, workerAzurite, type Azurite } from '../storage/azurite.js
 import { startBlobFrontEnd, type BlobFrontEnd } from '../storage/blob-front-end.js'
 import { startBlobProxy, type BlobProxy } from '../storage/blob-proxy.js'
 import { ScoringOutputs } from '../storage/scoring-outputs.js'
+import { scoringHost } from '../fake-azure/arm-batch-endpoints.js'
 import { defaultApiHost } from '../fake-azure/run-history.js'
 import { findLeaks, workflowToken } from './run-action.js'
 import { startScenario, type Scenario } from './scenario.js'
@@ -69,9 +70,11 @@ export async function startStorageScenario(
   const fakePort = Number(new URL(scenario.fake.url).port)
   // The workspace's regional API host (run history) is the fake too.
   const apiHost = `${new URL(defaultApiHost).host}:443`
+  // So is the batch endpoint's scoring URI as Resource Manager names it (endpoint-name).
+  const inferenceHost = `${scoringHost(scenario.fake.batchEndpoint.workspace.endpointName)}:443`
   const proxy = await startBlobProxy({
     blobPort: blobFrontEnd.port,
-    tunnels: { 'api.github.com:443': fakePort, [apiHost]: fakePort }
+    tunnels: { 'api.github.com:443': fakePort, [apiHost]: fakePort, [inferenceHost]: fakePort }
   })
   const stop = async () => {
     await proxy.close()

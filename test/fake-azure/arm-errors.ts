@@ -100,6 +100,15 @@ export const jobNotFound = (name: string): ArmProblem => ({
   message: `Job ${name} not found.`
 })
 
+/** ARM's answer for a batch endpoint or deployment (a tracked resource) the workspace does not have. */
+export const batchResourceNotFound = (type: string, name: string, resourceGroup: string): ArmProblem => ({
+  status: 404,
+  code: 'ResourceNotFound',
+  message:
+    `The Resource 'Microsoft.MachineLearningServices/workspaces/${type}/${name}' under resource group ` +
+    `'${resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`
+})
+
 export const operationNotFound = (operation: string): ArmProblem => ({
   status: 404,
   code: 'NotFound',

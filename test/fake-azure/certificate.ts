@@ -4,8 +4,8 @@ import { generate } from 'selfsigned'
 // One self-signed certificate serves as both the server's certificate and the CA that clients trust
 // (NODE_EXTRA_CA_CERTS). OpenSSL only accepts a self-signed certificate as a trust anchor when it is marked as a CA,
 // hence basicConstraints cA:true next to the server-auth usages. The blob names let the same certificate serve the
-// storage emulator under Azure's own host names, and the fake's run history under Azure ML's (both reached through the
-// test proxy), so the action builds its blob URLs as
+// storage emulator under Azure's own host names, and the fake's run history and batch endpoint under Azure ML's (all
+// reached through the test proxy), so the action builds its blob URLs as
 // it would in production.
 async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
   const now = Date.now()
@@ -27,6 +27,7 @@ async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
           { type: 2, value: 'localhost' },
           { type: 2, value: '*.blob.core.windows.net' },
           { type: 2, value: '*.api.azureml.ms' },
+          { type: 2, value: '*.eastus2.inference.ml.azure.com' },
           { type: 2, value: 'api.github.com' }
         ]
       }

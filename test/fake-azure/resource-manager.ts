@@ -10,6 +10,7 @@ import {
   defaultDatastores,
   type Datastore
 } from './arm-datastores.js'
+import { ArmBatchEndpoints, type ArmBatchEndpointOptions } from './arm-batch-endpoints.js'
 import { ArmGate, armApiVersions, armRegion, decoded, sameName, type Admitted } from './arm-gate.js'
 import { armJobResource } from './arm-job.js'
 import type { BatchEndpoint } from './batch-endpoint.js'
@@ -19,7 +20,7 @@ import { jsonReply, originOf, type RecordedRequest, type Reply, type Route } fro
 import { cancellationStatuses } from './job-statuses.js'
 import type { TokenStore } from './tokens.js'
 
-export interface ResourceManagerOptions {
+export interface ResourceManagerOptions extends ArmBatchEndpointOptions {
   /** The audience management tokens must carry: https://management.azure.com on the public cloud. */
   armAudience?: string
   /** Data assets registered in the workspace, each with its versions oldest first. */
@@ -73,7 +74,8 @@ export class ResourceManager {
   private readonly jobsListLagMs: number
   /** Told of each read of a job's status before it is answered: run history's scoring logs grow with them. */
   onStatusRead: ((job: BatchJob, status: string) => Promise<void>) | undefined
-  readonly routes: Route[] = [
+  readonly routes: Route[]
+  private readonly ownRoutes: Route[] = [
     { name: 'armGetWorkspace', method: 'GET', path: workspaceOnlyPath, handle: (r, p) => this.getWorkspace(r, p) },
     { name: 'armListJobs', method: 'GET', path: jobsPath, handle: (r, params) => this.listJobs(r, params) },
     { name: 'armGetJob', method: 'GET', path: jobPath, handle: (r, params) => this.getJob(r, params) },
@@ -100,6 +102,7 @@ export class ResourceManager {
       denyClients: endpoint.denyClients,
       denyListSecrets: new Set((options.denyListSecrets ?? []).map(id => id.toLowerCase()))
     })
+    this.routes = [...this.ownRoutes, ...new ArmBatchEndpoints(endpoint, this.gate, options).routes]
   }
 
   // A data container (its latestVersion) or one version of it.

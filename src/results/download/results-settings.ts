@@ -15,6 +15,11 @@ export interface ResultsSettings {
   /** The output to download; the action chose its location unless `chosen` is false. */
   output: JobOutput
   chosen: boolean
+  /**
+   * job-id without output-uri: the output is the followed job's own, named output-name; `output.uri` is '' until the
+   * job is read (outputFromJob).
+   */
+  fromJob: boolean
 }
 
 export interface ResultsContext {
@@ -24,6 +29,8 @@ export interface ResultsContext {
   outputFileName: string | undefined
   /** input-path's datastore folder, which the results must stay out of. */
   upload: { datastore: string; prefix: string } | undefined
+  /** job-id: the job exists already, and its output is where it is. */
+  followsJob: boolean
   env: Record<string, string | undefined>
 }
 
@@ -54,7 +61,11 @@ export function readResults({ get, check }: InputAccess, context: ResultsContext
             'folders of the workspace. Choose another download-path.'
         )
     )
-    if (context.output) return { workspace, downloadPath, output: context.output, chosen: false }
+    if (context.output) return { workspace, downloadPath, output: context.output, chosen: false, fromJob: false }
+    if (context.followsJob) {
+      const output = { name: get('output-name') || 'score', type: 'UriFile' as const, uri: '' }
+      return { workspace, downloadPath, output, chosen: false, fromJob: true }
+    }
     const datastore = get('datastore') || 'workspaceblobstore'
     const output = chooseOutput(get('output-name') || 'score', context.outputFileName, datastore, {
       repository: context.env['GITHUB_REPOSITORY'] || 'local',
@@ -71,6 +82,6 @@ export function readResults({ get, check }: InputAccess, context: ResultsContext
           "score its own results next time. Choose another 'upload-prefix', or give 'output-uri'."
       )
     }
-    return { workspace, downloadPath, output, chosen: true }
+    return { workspace, downloadPath, output, chosen: true, fromJob: false }
   })
 }
