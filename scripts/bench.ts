@@ -135,7 +135,9 @@ async function loadedChunks(scenario: Scenario): Promise<string[]> {
 // The round-trip time of the distance rows; BENCH_ONLY=distance measures those rows alone.
 const rttMs = Number(process.env['BENCH_RTT_MS'] ?? 40)
 const distanceRuns = Math.min(runs, 5)
-const distanceOnly = process.env['BENCH_ONLY'] === 'distance'
+// BENCH_ONLY=distance measures the distance rows alone; BENCH_ONLY=distance-submission only the submission's.
+const distanceOnly = process.env['BENCH_ONLY']?.startsWith('distance') ?? false
+const distanceTransfers = process.env['BENCH_ONLY'] !== 'distance-submission'
 
 function distanceTargets(distance: Distance): [string, boolean][] {
   const transfers = distance.transfers
@@ -176,7 +178,8 @@ const atDistance = (): Promise<Distance> =>
     distanceRuns,
     scenario,
     (s, overrides) => actionWallMs(s, undefined, overrides),
-    curlRecipeMs
+    curlRecipeMs,
+    distanceTransfers
   )
 if (distanceOnly) {
   try {

@@ -48,10 +48,12 @@ export async function measureAtDistance(
   runs: number,
   scenario: Scenario,
   action: Action,
-  curl: Curl
+  curl: Curl,
+  withTransfers = true
 ): Promise<Distance> {
   const submission = await submissionAtDistance(rttMs, runs, scenario, action, curl)
   const transfers: TransferAtDistance[] = []
+  if (!withTransfers) return { rttMs, submission, transfers }
   const cases: [string, Record<string, number>, boolean][] = [
     ['1,000 files of 4 KiB', smallFiles(1000, 4096), false],
     ['20,000 files of 1 KiB', smallFiles(20000, 1024), true],
