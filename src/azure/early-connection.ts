@@ -1,4 +1,4 @@
-import { Agent, type AgentOptions } from 'node:https'
+import { Agent } from 'node:https'
 import { isIP, type Socket } from 'node:net'
 import { connect, type TLSSocket } from 'node:tls'
 
@@ -20,10 +20,6 @@ export function earlyConnectionAgent(env: NodeJS.ProcessEnv = process.env): Earl
 export class EarlyConnectionAgent extends Agent {
   private readonly opened = new Set<string>()
   private readonly waiting = new Map<string, TLSSocket>()
-
-  constructor(options: AgentOptions) {
-    super(options)
-  }
 
   /** Opens the connection the first request to `url`'s host will use; later requests reuse the agent's pool. */
   connectEarly(url: string): void {
