@@ -2,6 +2,7 @@ import { answerCutNote } from '../../src/azure/capped-http-client.js'
 import {
   errorLogLines,
   progressLine,
+  progressLogLines,
   rangeFrom,
   rotatesTo,
   takeLines,
@@ -82,6 +83,21 @@ describe('takeLines', () => {
     expect(takeLines(ranged(log, 9), 9)).toEqual({ lines: [], offset: 9, atEnd: true, rest: 'e' })
   })
 
+  it('refuses a part that starts elsewhere than asked, or says nothing of where it starts', () => {
+    const part = (contentRange: string | undefined) => ({ text: 'a\nb\n', contentRange, status: 206 })
+    expect(takeLines(part('bytes 0-3/10'), 500)).toBeUndefined()
+    expect(takeLines(part('bytes 999999999-9999999999999/1'), 500)).toBeUndefined()
+    expect(takeLines(part(undefined), 0)).toBeUndefined()
+    // An empty part says nothing is new, wherever it claims to start.
+    expect(takeLines({ text: '', contentRange: 'bytes 0--1/0', status: 206 }, 0)).toEqual({
+      lines: [],
+      offset: 0,
+      atEnd: true,
+      rest: ''
+    })
+    expect(takeLines(part('bytes 500-503/504'), 500)).toMatchObject({ lines: ['a', 'b'], offset: 504, atEnd: true })
+  })
+
   it('leaves blank lines out', () => {
     expect(takeLines(ranged('a\n\n  \r\nb\n', 0), 0)?.lines).toEqual(['a', 'b'])
   })
@@ -94,6 +110,9 @@ describe('rotatesTo', () => {
     expect(rotatesTo(current, current.name)).toBe(false)
     expect(rotatesTo(current, 'logs/job_progress_overview.20261128073000.txt')).toBe(false)
     expect(rotatesTo(undefined, current.name)).toBe(false)
+    // The plain name is the oldest, although '.txt' sorts after a timestamp's digits.
+    expect(rotatesTo({ name: 'logs/job_progress_overview.txt', offset: 0 }, current.name)).toBe(true)
+    expect(rotatesTo(current, 'logs/job_progress_overview.txt')).toBe(false)
   })
 })
 
@@ -103,6 +122,17 @@ describe('the lines shown', () => {
     expect(progressLine('::error::x')).toBe('  scoring: \\x3a:error::x')
     expect(progressLine('\u001b[31mred\u001b[0m ##[group]g')).toBe('  scoring: \\u001b[31mred\\u001b[0m #\\x23[group]g')
     expect(progressLine('a\u2028::stop-commands::t')).toBe('  scoring: a\\u2028::stop-commands::t')
+  })
+
+  it('of the progress log are the newest 100 of a read, after how many earlier ones are not shown', () => {
+    const lines = Array.from({ length: 500_000 }, (_, i) => `batch ${i}`)
+    const shown = progressLogLines(lines)
+    expect(shown).toHaveLength(101)
+    expect(shown[0]).toBe('  scoring: … 499900 earlier lines')
+    expect(shown[1]).toBe('  scoring: batch 499900')
+    expect(shown.at(-1)).toBe('  scoring: batch 499999')
+    expect(progressLogLines(lines.slice(0, 100))).toHaveLength(100)
+    expect(progressLogLines(lines.slice(0, 101))[0]).toBe('  scoring: … 1 earlier line')
   })
 
   it('of the error log are at most 20 a poll, then how many more', () => {

@@ -148,6 +148,24 @@ describe('ScoringWatch', () => {
     expect(scenario.fake.requestsTo('runChildren').at(-1)?.closedEarly).toBe(true)
   })
 
+  it('stops reading, with one notice, when run history answers but takes over half the round budget', async () => {
+    const watched = await watching({ [progressLog]: ['a\n', 'b\n'] }, { roundBudgetMs: 1_000 })
+    await watched.readStatus()
+    scenario.fake.fail('runDetails', { delayMs: 700 })
+    await watched.round()
+    expect(watched.lines).toEqual(['  scoring: a'])
+    expect(watched.notices).toEqual([
+      expect.stringMatching(/^Run history took 0\.\d s to answer; the scoring step's progress is not read any more/)
+    ])
+    const asked = scenario.fake.requests.length
+    await watched.readStatus()
+    await watched.round()
+    await watched.round('Completed', true)
+    // The status read only: nothing more of run history or the logs.
+    expect(scenario.fake.requests.length).toBe(asked + 1)
+    expect(watched.notices).toHaveLength(1)
+  })
+
   it('gives up on a log URL that never answers within its round budget, with one notice', async () => {
     const watched = await watching({ [progressLog]: ['a\n'] }, { roundBudgetMs: 1_000 })
     scenario.blobFrontEnd.silentDownloads.add(progressLog)

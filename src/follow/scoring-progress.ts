@@ -1,4 +1,5 @@
 import { answerCutNote } from '../azure/capped-http-client.js'
+import { logSortKey } from '../run-history/log-names.js'
 import { logSafe } from '../untrusted-text.js'
 
 // The scoring step's logs read as they grow, a range at a time: where each read starts, which lines it completes and
@@ -10,6 +11,11 @@ import { logSafe } from '../untrusted-text.js'
 export const readCapBytes = 1024 * 1024
 /** The user error log's lines shown per poll: a script that fails on every file would flood the log otherwise. */
 export const errorLinesPerPoll = 20
+/**
+ * The progress log's lines shown per read: a few a minute is what the service writes, but a scoring script can write
+ * there too, and one read of 1 MiB can hold half a million lines. The newest are the ones that tell the progress.
+ */
+export const progressLinesPerRead = 100
 // A log line is the service's text: one is shown up to this many characters.
 const lineChars = 500
 
@@ -44,12 +50,17 @@ export function rangeFrom(offset: number, capBytes = readCapBytes): string {
 /**
  * The complete lines of a read that started at `offset`, and where the next read starts: after the last line end.
  * A read that holds no line end although it filled its range is one line longer than a read: it is shown cut, so
- * that the log is read on. Undefined when the service sent the log from its start although a later byte was asked
- * for: where the new bytes begin is then unknown.
+ * that the log is read on. Undefined when the service sent another part than the one asked for (the whole log
+ * although a later byte was asked for, or a range that starts elsewhere): where the new bytes begin is then unknown.
  */
 export function takeLines(answer: RangeAnswer, offset: number, capBytes = readCapBytes): TakenLines | undefined {
-  if (answer.status === 416) return { lines: [], offset, atEnd: true, rest: '' }
+  // Nothing from there on: the log is empty, or no longer than what was read (Azure answers 416, an emulator may
+  // answer an empty part).
+  if (answer.status === 416 || answer.text === '') return { lines: [], offset, atEnd: true, rest: '' }
   if (answer.status === 200 && offset > 0) return undefined
+  // A part must start where it was asked to: a range that starts elsewhere would show lines twice or skip them.
+  const asked = /^bytes (\d+)-(\d+)\/(\d+)\s*$/.exec(answer.contentRange ?? '')
+  if (answer.status === 206 && (!asked || Number(asked[1]) !== offset || Number(asked[2]) < offset)) return undefined
   const cut = answer.text.endsWith(answerCutNote)
   const text = cut ? answer.text.slice(0, -answerCutNote.length) : answer.text
   const range = /^bytes (\d+)-(\d+)\/(\d+)\s*$/.exec(answer.contentRange ?? '')
@@ -79,12 +90,20 @@ export function logLines(text: string): string[] {
  * earlier is not followed back.
  */
 export function rotatesTo(current: LogCursor | undefined, newest: string | undefined): boolean {
-  return current !== undefined && newest !== undefined && newest > current.name
+  return current !== undefined && newest !== undefined && logSortKey(newest) > logSortKey(current.name)
 }
 
 /** A progress line as the log shows it: the service's words, prefixed. */
 export function progressLine(line: string): string {
   return `  scoring: ${logSafe(line, lineChars)}`
+}
+
+/** The last `max` of the new progress lines, after how many earlier ones are not shown. */
+export function progressLogLines(lines: readonly string[], max = progressLinesPerRead): string[] {
+  const skipped = lines.length - max
+  const shown = lines.slice(Math.max(skipped, 0)).map(progressLine)
+  if (skipped > 0) shown.unshift(`  scoring: … ${skipped} earlier ${skipped === 1 ? 'line' : 'lines'}`)
+  return shown
 }
 
 /** At most `max` of the new error lines, then how many more there were. */

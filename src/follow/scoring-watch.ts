@@ -12,7 +12,7 @@ import { untilAborted } from '../workflow-cancellation.js'
 import {
   errorLogLines,
   logLines,
-  progressLine,
+  progressLogLines,
   rangeFrom,
   rotatesTo,
   takeLines,
@@ -95,8 +95,18 @@ export class ScoringWatch {
     const timer = setTimeout(() => stop.abort(new RunHistoryError(`no answer within ${budgetMs / 1000} s`)), budgetMs)
     const onCancel = () => stop.abort(signal.reason)
     signal.addEventListener('abort', onCancel, { once: true })
+    const started = Date.now()
     try {
       await untilAborted(this.round({ ...this.options.access, signal: stop.signal }), stop.signal)
+      // A round holds the next status read back: run history that answers, but slowly, would slow the whole wait.
+      const tookMs = Date.now() - started
+      if (this.enabled && tookMs > budgetMs / 2) {
+        this.enabled = false
+        this.options.log.notice(
+          `Run history took ${(tookMs / 1000).toFixed(1)} s to answer; the scoring step's progress is not read any ` +
+            'more, so that it does not slow the wait.'
+        )
+      }
     } catch (error) {
       // A cancelled run or the wait's deadline: the wait says what happened.
       if (signal.aborted) return
@@ -121,7 +131,7 @@ export class ScoringWatch {
     const details = await runDetails(this.runs, this.step, 'the scoring step', access)
     const logFiles = (details as { logFiles?: unknown }).logFiles
     this.progress = await this.follow(this.progress, progressLog, logFiles, access, lines => {
-      for (const line of lines) this.options.log.info(progressLine(line))
+      for (const line of progressLogLines(lines)) this.options.log.info(line)
       // Only as much as the summary shows is kept of it.
       this.lastProgressLine = lines.at(-1)?.slice(0, summaryLineChars) ?? this.lastProgressLine
     })
@@ -163,7 +173,7 @@ export class ScoringWatch {
     const cap = this.options.readCapBytes
     const answer = await readLogRange(cursor.name, url, rangeFrom(cursor.offset, cap), access)
     const taken = takeLines(answer, cursor.offset, cap)
-    if (!taken) throw new RunHistoryError(`log ${cursor.name}: its service sent the whole log, not the range asked for`)
+    if (!taken) throw new RunHistoryError(`log ${cursor.name}: its service did not send the part asked for`)
     this.logsRead = true
     if (taken.lines.length > 0) show(taken.lines)
     return { cursor: { name: cursor.name, offset: taken.offset }, atEnd: taken.atEnd, rest: taken.rest }

@@ -24,5 +24,13 @@ export function newestLog(logFiles: unknown, { folder, stem }: LogKind): string 
       (file === `${stem}.txt` || (file.startsWith(`${stem}.`) && file.endsWith('.txt')))
     )
   })
-  return matching.sort().at(-1)
+  return matching.sort((a, b) => (logSortKey(a) < logSortKey(b) ? -1 : 1)).at(-1)
+}
+
+/**
+ * Orders logs of one kind oldest first: by file name without `.txt` (`job_progress_overview` before
+ * `job_progress_overview.20261128083000`, where `.txt` would sort after the timestamp), then by the whole name.
+ */
+export function logSortKey(name: string): string {
+  return `${name.slice(name.lastIndexOf('/') + 1).replace(/\.txt$/, '')}\u0000${name}`
 }
