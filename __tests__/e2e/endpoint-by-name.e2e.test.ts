@@ -219,12 +219,13 @@ describe('the post step of a run that reached the endpoint by name', () => {
 
 describe('a job by job-id', () => {
   /** A job submitted by an earlier run of the step, which did not wait; its results go to output-uri. */
-  async function submittedEarlier(options: Parameters<typeof startStorageScenario>[0] = {}) {
+  async function submittedEarlier(
+    options: Parameters<typeof startStorageScenario>[0] = {},
+    outputUri = 'azureml://datastores/workspaceblobstore/paths/weekly-results/predictions.csv'
+  ) {
     scenario = await startStorageScenario(options)
     const workspace = workspaceArmId(scenario.fake.batchEndpoint.workspace)
-    const submitted = await scenario.run({
-      'output-uri': 'azureml://datastores/workspaceblobstore/paths/weekly-results/predictions.csv'
-    })
+    const submitted = await scenario.run({ 'output-uri': outputUri })
     expect(submitted.exitCode).toBe(0)
     const jobId = submitted.outputs['job-id']!
     const inputs = {
@@ -300,6 +301,22 @@ describe('a job by job-id', () => {
     // Besides signing in (Entra's routes), one read of the job.
     const later = scenario.fake.requests.slice(before).filter(r => r.route.startsWith('arm') || r.route === 'submit')
     expect(later.map(r => r.route)).toEqual(['armGetJob'])
+  })
+
+  it("downloads nothing from another workspace than 'workspace', where the job's definition puts its output", async () => {
+    const elsewhere =
+      'azureml://subscriptions/00000000-0000-4000-8000-00000000beef/resourcegroups/victim-rg/workspaces/victim-ws' +
+      '/datastores/workspaceblobstore/paths/secret/predictions.csv'
+    const { jobId, inputs, before } = await submittedEarlier({ jobStatuses: ['Completed'] }, elsewhere)
+    const root = writeCheckout({})
+    const result = await scenario.run({ ...inputs, 'download-path': 'results' }, { env: { GITHUB_WORKSPACE: root } })
+    expect(result.exitCode).toBe(1)
+    expect(errorMessage(result)).toContain(
+      `Job ${jobId} writes its output 'score' to another workspace (/subscriptions/00000000-0000-4000-8000-00000000beef/`
+    )
+    const later = scenario.fake.requests.slice(before).map(r => r.route)
+    expect(later.filter(route => route.startsWith('armGetDatastore') || route.startsWith('armList'))).toEqual([])
+    expect(result.outputs['output-uri']).toBeUndefined()
   })
 
   it('names the job and the workspace when there is no such job', async () => {

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import { parseDatastoreUri } from '../results/download/output-location.js'
 import { reportOutcome } from '../results/outcome.js'
 import type { Settings } from '../settings.js'
 import type { AzureClients } from '../sign-in/azure-clients.js'
@@ -62,6 +63,16 @@ function resultsOf(settings: Settings, existing: ExistingJob): Settings['results
     throw new Error(
       `Job ${logSafe(existing.job.name)} has no output '${results.output.name}' to download into download-path ` +
         `(its outputs: ${names.length > 0 ? names.join(', ') : 'none'}). Set 'output-name' to one of them.`
+    )
+  }
+  // The job's definition is service data: a location in another workspace would have this step's token read a
+  // datastore there, which the inputs never named.
+  const elsewhere = parseDatastoreUri(output.uri)?.workspace
+  if (elsewhere && elsewhere.toLowerCase() !== settings.workspace?.toLowerCase()) {
+    throw new Error(
+      `Job ${logSafe(existing.job.name)} writes its output '${logSafe(output.name, 100)}' to another workspace ` +
+        `(${logSafe(elsewhere)}) than 'workspace': it is not downloaded from there. Download it with a step whose ` +
+        "'workspace' is that one."
     )
   }
   return { ...results, output }
