@@ -52,8 +52,11 @@ describe('what Resource Manager says about an endpoint', () => {
     const value = Array.from({ length: 14 }, (_, i) => ({ name: i === 0 ? '::warning::x' : `ep-${i}` }))
     const names = listedNames(JSON.stringify({ value }), 10)
     expect(names).toHaveLength(10)
-    expect(names[0]).not.toMatch(/^::/)
-    expect(listedNames('not json', 10)).toEqual([])
+    expect(names?.[0]).not.toMatch(/^::/)
+    expect(listedNames('not json', 10)).toBeUndefined()
+    expect(listedNames(`{"value":[{"name":"a"}${',{"name":"b"}'.repeat(5)}…(answer cut at 1 MiB)`, 10)).toBeUndefined()
+    expect(listedNames('{"error":{}}', 10)).toBeUndefined()
+    expect(listedNames('{"value":[]}', 10)).toEqual([])
   })
 })
 

@@ -57,14 +57,16 @@ export function parseDeployment(bodyText: string, name: string): DeploymentResou
 }
 
 /** The names in a list answer (`{"value": [{"name"}...]}`), at most `max`, each made safe to show. */
-export function listedNames(bodyText: string, max: number): string[] {
+export function listedNames(bodyText: string, max: number): string[] | undefined {
   let body: { value?: unknown } | null
   try {
     body = JSON.parse(bodyText) as { value?: unknown } | null
   } catch {
-    return []
+    // Not a list (an answer cut at its cap is not JSON either): "none" would be a guess.
+    return undefined
   }
-  const value = Array.isArray(body?.value) ? (body.value as { name?: unknown }[]) : []
+  if (!Array.isArray(body?.value)) return undefined
+  const value = body.value as { name?: unknown }[]
   return value
     .map(item => item?.name)
     .filter((name): name is string => typeof name === 'string')

@@ -186,6 +186,7 @@ async function namesIn(
     })
     if (answer.status !== 200) return label => `${label} could not be listed (${describeAnswer(answer)}).`
     const names = listedNames(answer.bodyText, namesShown)
+    if (names === undefined) return label => `${label} could not be listed (the answer is not a list of them).`
     return label => (names.length === 0 ? `${label}: none.` : `${label}: ${names.join(', ')}.`)
   } catch (error) {
     if (signal?.aborted) throw error
