@@ -66,8 +66,10 @@ export async function measureAtDistance(
     transfers.push(row('upload', near, far, rttMs))
   }
   for (const [name, files, many] of cases) {
-    if (many) continue
-    const blobs = Object.fromEntries(Object.entries(files).map(([path, size]) => [path.replace(/^data\//, ''), size]))
+    // Azurite would take minutes to store 20,000 blobs first: the test front end lists and serves them itself.
+    const blobs = many
+      ? { synthetic: { count: Object.keys(files).length, size: 1024 } }
+      : Object.fromEntries(Object.entries(files).map(([path, size]) => [path.replace(/^data\//, ''), size]))
     const near = await measureDownload(name, blobs)
     const far = await measureDownload(name, blobs, rttMs, true)
     transfers.push(row('download', near, far, rttMs))

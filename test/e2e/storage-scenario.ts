@@ -4,7 +4,7 @@ import { sharedServerCertificate } from '../fake-azure/certificate.js'
 import type { FakeAzureOptions } from '../fake-azure/server.js'
 import type { FakeApp } from '../fake-azure/entra.js'
 import { startAzurite, workerAzurite, type Azurite } from '../storage/azurite.js'
-import { startBlobFrontEnd, type BlobFrontEnd } from '../storage/blob-front-end.js'
+import { startBlobFrontEnd, type BlobFrontEnd, type BlobFrontEndOptions } from '../storage/blob-front-end.js'
 import { startBlobProxy, type BlobProxy } from '../storage/blob-proxy.js'
 import { ScoringOutputs } from '../storage/scoring-outputs.js'
 import { scoringHost } from '../fake-azure/arm-batch-endpoints.js'
@@ -23,6 +23,8 @@ export interface StorageScenarioOptions extends FakeAzureOptions {
   denyBlobClients?: string[]
   /** The front end answers blob writes itself and stores nothing (see BlobFrontEndOptions.discardWrites). */
   discardBlobWrites?: boolean
+  /** The front end lists and serves these blobs itself (see BlobFrontEndOptions.syntheticReads). */
+  syntheticBlobReads?: BlobFrontEndOptions['syntheticReads']
 }
 
 export interface StorageScenario extends Scenario {
@@ -50,7 +52,7 @@ export async function startStorageScenario(
   options: StorageScenarioOptions = {},
   app: Partial<FakeApp> = {}
 ): Promise<StorageScenario> {
-  const { oauth, denyBlobClients, discardBlobWrites, ...fakeOptions } = options
+  const { oauth, denyBlobClients, discardBlobWrites, syntheticBlobReads, ...fakeOptions } = options
   const certificate = await sharedServerCertificate()
   // The fake GitHub API takes the token the harness gives for action.yml's `${{ github.token }}` default.
   const fake = { githubApi: { token: workflowToken }, ...fakeOptions }
@@ -64,7 +66,8 @@ export async function startStorageScenario(
     azuritePort: azurite.port,
     certificate,
     denyClients: denyBlobClients,
-    discardWrites: discardBlobWrites
+    discardWrites: discardBlobWrites,
+    syntheticReads: syntheticBlobReads
   })
   // api.github.com through the proxy is the fake's GitHub API (see `githubApiViaProxy`).
   const fakePort = Number(new URL(scenario.fake.url).port)

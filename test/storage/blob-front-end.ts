@@ -22,6 +22,11 @@ export interface BlobFrontEndOptions {
    * on each write, so its time per write grows with the blobs it holds; the benchmark uses this to time the action.
    */
   discardWrites?: boolean
+  /**
+   * Blobs the front end lists and serves itself, none stored: `count` blobs of `size` bytes under `prefix`, in any
+   * container. Writing 20,000 blobs to Azurite first would take minutes; the benchmark downloads these.
+   */
+  syntheticReads?: { prefix: string; count: number; size: number }
 }
 
 /** How the service treats request bodies from now on: a test changes it in the middle of an upload. */
@@ -109,6 +114,8 @@ export async function startBlobFrontEnd(options: BlobFrontEndOptions): Promise<B
       request.resume()
       return
     }
+    const synthetic = options.syntheticReads
+    if (synthetic && request.method === 'GET' && serveSynthetic(synthetic, record.path, response)) return
     const body = throttled(request, link)
     const answer =
       options.discardWrites && request.method === 'PUT'
@@ -195,6 +202,57 @@ async function forward(
     if (sent >= half) break
   }
   if (breakOff === 'drop') response.socket?.destroy()
+}
+
+/**
+ * Answers a listing under the synthetic prefix (pages of `maxresults`, a NextMarker between them) or a Get Blob of
+ * one of its blobs; false for any other request, which goes to Azurite.
+ */
+function serveSynthetic(
+  synthetic: NonNullable<BlobFrontEndOptions['syntheticReads']>,
+  path: string,
+  response: ServerResponse
+): boolean {
+  const url = new URL(path, 'https://blob')
+  const [, container = '', ...rest] = decodeURIComponent(url.pathname).split('/')
+  const name = (index: number) => `${synthetic.prefix}${String(index).padStart(6, '0')}.csv`
+  const headers = { 'x-ms-request-id': randomUUID(), 'x-ms-version': '2025-11-05', date: new Date().toUTCString() }
+  if (url.searchParams.get('comp') === 'list') {
+    if (!(url.searchParams.get('prefix') ?? '').startsWith(synthetic.prefix)) return false
+    const from = Number(url.searchParams.get('marker') || 0)
+    const size = Number(url.searchParams.get('maxresults') || 5000)
+    const to = Math.min(from + size, synthetic.count)
+    const blobs = Array.from(
+      { length: to - from },
+      (_, i) =>
+        `<Blob><Name>${name(from + i)}</Name><Properties><Last-Modified>${new Date(0).toUTCString()}</Last-Modified>` +
+        `<Etag>0x1</Etag><Content-Length>${synthetic.size}</Content-Length><BlobType>BlockBlob</BlobType>` +
+        '</Properties></Blob>'
+    )
+    const body =
+      '<?xml version="1.0" encoding="utf-8"?><EnumerationResults ServiceEndpoint="https://blob/" ' +
+      `ContainerName="${container}"><Prefix>${synthetic.prefix}</Prefix><MaxResults>${size}</MaxResults>` +
+      `<Blobs>${blobs.join('')}</Blobs><NextMarker>${to < synthetic.count ? to : ''}</NextMarker></EnumerationResults>`
+    response.writeHead(200, {
+      ...headers,
+      'content-type': 'application/xml',
+      'content-length': Buffer.byteLength(body)
+    })
+    response.end(body)
+    return true
+  }
+  const blob = rest.join('/')
+  if (!blob.startsWith(synthetic.prefix)) return false
+  response.writeHead(200, {
+    ...headers,
+    'content-length': synthetic.size,
+    'content-type': 'application/octet-stream',
+    etag: '"0x1"',
+    'last-modified': new Date(0).toUTCString(),
+    'x-ms-blob-type': 'BlockBlob'
+  })
+  response.end(Buffer.alloc(synthetic.size, 0x61))
+  return true
 }
 
 /** What Azure answers a Put Blob, Put Block or Put Block List, once the body is read; the body is thrown away. */
