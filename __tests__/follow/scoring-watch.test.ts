@@ -149,13 +149,14 @@ describe('ScoringWatch', () => {
   })
 
   it('stops reading, with one notice, when run history answers but takes over half the round budget', async () => {
-    const watched = await watching({ [progressLog]: ['a\n', 'b\n'] }, { roundBudgetMs: 1_000 })
+    const watched = await watching({ [progressLog]: ['a\n', 'b\n'] }, { roundBudgetMs: 6_000 })
     await watched.readStatus()
-    scenario.fake.fail('runDetails', { delayMs: 700 })
+    // Over half the budget, with room left for the round's other requests on a loaded machine.
+    scenario.fake.fail('runDetails', { delayMs: 3_500 })
     await watched.round()
     expect(watched.lines).toEqual(['  scoring: a'])
     expect(watched.notices).toEqual([
-      expect.stringMatching(/^Run history took 0\.\d s to answer; the scoring step's progress is not read any more/)
+      expect.stringMatching(/^Run history took \d+\.\d s to answer; the scoring step's progress is not read any more/)
     ])
     const asked = scenario.fake.requests.length
     await watched.readStatus()
