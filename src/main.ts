@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { dryRun } from './dry-run.js'
-import { followExistingJob } from './follow/existing-job-step.js'
+import { followExistingJob } from './follow-existing-job.js'
 import { followJob } from './follow/follow.js'
 import { cancelLeftoverJob, settleUnknownSubmission } from './follow/leftover-job.js'
 import * as state from './follow/state.js'
