@@ -14,6 +14,9 @@ describe('what Resource Manager says about an endpoint', () => {
     [undefined, 'ready'],
     ['Creating', 'busy'],
     ['Updating', 'busy'],
+    ['Scaling', 'busy'],
+    ['succeeded', 'ready'],
+    ['CREATING', 'busy'],
     ['Failed', 'broken'],
     ['Deleting', 'broken'],
     ['Canceled', 'broken']
@@ -165,6 +168,21 @@ describe('resolveEndpoint against the fake', () => {
   it.each(['Failed', 'Deleting'])('refuses an endpoint that is %s', async state => {
     const { resolve } = await reading({ endpointProvisioning: [state] })
     await expect(resolve()).rejects.toThrow(`The batch endpoint 'score-batch' is ${state}: it cannot take jobs.`)
+  })
+
+  it('bounds the endpoint and the deployment together, not each on its own', async () => {
+    const { fake, resolve } = await reading({
+      endpointProvisioning: ['Updating', 'Updating', 'Updating', 'Succeeded'],
+      deployments: ['blue', 'green'],
+      deploymentProvisioning: { green: ['Updating'] }
+    })
+    // The endpoint's wait alone fits in the bound; with the deployment's after it, it does not.
+    await expect(
+      resolve({ deploymentName: 'green' }, { maxWaitMs: 2_000, firstPollMs: 500, maxPollMs: 500 })
+    ).rejects.toThrow(/deployment 'green' is still Updating after .*; the action waits at most/)
+    expect(fake.requestsTo('armGetBatchEndpoint')).toHaveLength(4)
+    // One read of the deployment: the time left after the endpoint's wait holds no pause before a second.
+    expect(fake.requestsTo('armGetDeployment')).toHaveLength(1)
   })
 
   it('waits for a deployment being updated, and refuses one that failed', async () => {

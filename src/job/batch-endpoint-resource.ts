@@ -8,8 +8,10 @@ export type Provisioning = 'ready' | 'busy' | 'broken'
 
 /** Creating and Updating end by themselves; Failed, Deleting and Canceled do not end in an endpoint that scores. */
 export function provisioningOf(state: string | undefined): Provisioning {
-  if (state === undefined || state === 'Succeeded') return 'ready'
-  if (state === 'Creating' || state === 'Updating') return 'busy'
+  // Compared in any case, as Resource Manager's enums are; Scaling (instances being added or removed) passes.
+  const known = state?.toLowerCase()
+  if (known === undefined || known === 'succeeded') return 'ready'
+  if (known === 'creating' || known === 'updating' || known === 'scaling') return 'busy'
   return 'broken'
 }
 

@@ -61,10 +61,12 @@ export async function resolveEndpoint(
   bounds: ProvisioningBounds = provisioningBounds
 ): Promise<ResolvedEndpoint> {
   const { resourceManager, workspace, name, cloud } = endpoint
+  // One bound for the endpoint and its deployment together: the step waits at most maxWaitMs before submitting.
+  const started = Date.now()
   const endpointUrl = `${resourceManager}${workspace}/batchEndpoints/${encodeURIComponent(name)}`
   const shownName = logSafe(name, 100)
   const read = (url: string, what: string, action: string, notFound: () => Promise<string>) =>
-    readWhenProvisioned({ arm, url, what, action, notFound, log, signal, bounds })
+    readWhenProvisioned({ arm, url, what, action, notFound, log, signal, bounds, started })
 
   const found = parseEndpoint(
     await read(endpointUrl, `batch endpoint '${shownName}'`, 'batchEndpoints/read', async () => {
@@ -119,11 +121,12 @@ interface ProvisionedRead {
   log(message: string): void
   signal: AbortSignal | undefined
   bounds: ProvisioningBounds
+  /** When the resolution began: the bound counts from there. */
+  started: number
 }
 
 /** The resource's answer once its provisioningState lets it take jobs. */
 async function readWhenProvisioned(r: ProvisionedRead): Promise<string> {
-  const started = Date.now()
   for (let read = 0; ; read++) {
     const answer = await r.arm({
       method: 'GET',
@@ -151,7 +154,7 @@ async function readWhenProvisioned(r: ProvisionedRead): Promise<string> {
       )
     }
     const pause = Math.min(r.bounds.maxPollMs, r.bounds.firstPollMs * 2 ** read)
-    const waited = Date.now() - started
+    const waited = Date.now() - r.started
     if (waited + pause > r.bounds.maxWaitMs) {
       throw new Error(
         `The ${r.what} is still ${shownState} after ${formatDuration(waited)}; the action waits at most ` +
