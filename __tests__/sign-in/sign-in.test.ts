@@ -140,12 +140,18 @@ describe('conflicts and creds', () => {
     expect(resolved.authorityHost).toBe('https://login.microsoftonline.us')
   })
 
-  it('the individual inputs win over creds, with a warning', () => {
+  it('the individual inputs are used instead of creds, with a warning naming them', () => {
     const creds = JSON.stringify({ clientId: '11111111-2222-4333-8444-555555555555', clientSecret: 'c', tenantId })
     const resolved = resolve({ creds, tenantId, clientId, clientSecret: 'individual' })
     expect(resolved.signIn).toMatchObject({ clientId, clientSecret: 'individual' })
     expect(resolved.warnings).toEqual([
-      "'creds' was ignored: tenant-id, client-id or client-secret are given, and they win."
+      "'creds' was ignored as a whole: 'tenant-id' and 'client-id' and 'client-secret' are given, and any of " +
+        'tenant-id, client-id and client-secret makes the action take nothing from creds.'
+    ])
+    // With an ID token to hand, tenant-id and client-id sign in with OpenID Connect.
+    expect(resolve({ creds, tenantId, clientId }, true).warnings).toEqual([
+      "'creds' was ignored as a whole: 'tenant-id' and 'client-id' are given, and any of tenant-id, client-id and " +
+        'client-secret makes the action take nothing from creds.'
     ])
   })
 

@@ -123,7 +123,7 @@ function ignored(inputs: SignInInputs, names: (keyof SignInInputs)[], why: strin
   if (given.length > 0) env.warn(`${given.map(g => `'${g}'`).join(' and ')} ignored: ${why} signs in without it.`)
 }
 
-/** Azure/login's creds JSON. The individual inputs win over it, as in Azure/login. */
+/** Azure/login's creds JSON, unused as a whole once any of tenant-id, client-id and client-secret is given. */
 function readCreds(raw: SignInInputs, env: SignInEnvironment) {
   let creds: unknown
   try {
@@ -136,8 +136,13 @@ function readCreds(raw: SignInInputs, env: SignInEnvironment) {
   if (typeof creds !== 'object' || creds === null || Array.isArray(creds)) {
     throw new InputError("Input 'creds' must be a JSON object with clientId, clientSecret and tenantId.")
   }
-  if (raw.tenantId || raw.clientId || raw.clientSecret) {
-    env.warn("'creds' was ignored: tenant-id, client-id or client-secret are given, and they win.")
+  const given = (['tenantId', 'clientId', 'clientSecret'] as const).filter(name => raw[name])
+  if (given.length > 0) {
+    const names = given.map(name => `'${name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}'`).join(' and ')
+    env.warn(
+      `'creds' was ignored as a whole: ${names} ${given.length === 1 ? 'is' : 'are'} given, and any of tenant-id, ` +
+        'client-id and client-secret makes the action take nothing from creds.'
+    )
     return undefined
   }
   const field = (name: string): string => {
