@@ -4,11 +4,12 @@ import {
   runDetails,
   runsUrl,
   RunHistoryError,
+  runHistoryFailure,
   scoringStep,
+  withinBudget,
   type RunHistoryAccess
 } from '../run-history/run-history.js'
 import { logSafe } from '../untrusted-text.js'
-import { untilAborted } from '../workflow-cancellation.js'
 import {
   errorLogLines,
   logLines,
@@ -91,13 +92,9 @@ export class ScoringWatch {
     this.lastRoundAt = now
     if (ended) this.enabled = false
     const budgetMs = this.options.roundBudgetMs ?? roundBudgetMs
-    const stop = new AbortController()
-    const timer = setTimeout(() => stop.abort(new RunHistoryError(`no answer within ${budgetMs / 1000} s`)), budgetMs)
-    const onCancel = () => stop.abort(signal.reason)
-    signal.addEventListener('abort', onCancel, { once: true })
     const started = Date.now()
     try {
-      await untilAborted(this.round({ ...this.options.access, signal: stop.signal }), stop.signal)
+      await withinBudget(budgetMs, signal, stop => this.round({ ...this.options.access, signal: stop }))
       // A round holds the next status read back: run history that answers, but slowly, would slow the whole wait.
       const tookMs = Date.now() - started
       if (this.enabled && tookMs > budgetMs / 2) {
@@ -111,13 +108,10 @@ export class ScoringWatch {
       // A cancelled run or the wait's deadline: the wait says what happened.
       if (signal.aborted) return
       this.enabled = false
-      const what = error instanceof RunHistoryError ? error.message : `run history: ${String(error)}`
       this.options.log.notice(
-        `Could not read the scoring step's progress (${logSafe(what, 300)}); waiting for the job without it.`
+        `Could not read the scoring step's progress (${logSafe(runHistoryFailure(error), 300)}); waiting for the job ` +
+          'without it.'
       )
-    } finally {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', onCancel)
     }
   }
 

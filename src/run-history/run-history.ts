@@ -1,6 +1,7 @@
 import type { SendAzureRequest } from '../azure/azure-pipeline.js'
 import { describeAnswer } from '../azure/service-errors.js'
 import type { CloudName } from '../sign-in/clouds.js'
+import { untilAborted } from '../workflow-cancellation.js'
 import { isBlobUrl, isMlApiUrl } from './service-hosts.js'
 
 // Azure ML's run history, as `az ml job stream` reads it (azure-ai-ml _job_ops_helper.py): the workspace's regional
@@ -24,6 +25,34 @@ export interface RunHistoryAccess {
 /** A read that failed: `what` could not be read, and why. */
 export class RunHistoryError extends Error {
   override name = 'RunHistoryError'
+}
+
+/** Why reading run history failed, for a notice: the read's own words, or the error's. */
+export function runHistoryFailure(error: unknown): string {
+  return error instanceof RunHistoryError ? error.message : `run history: ${String(error)}`
+}
+
+/**
+ * `work`, handed a signal that ends every request of it at `budgetMs` or when `cancelled` aborts (each a
+ * RunHistoryError saying which); it ends then at once, whatever it is waiting on. Run history is read best effort,
+ * beside a wait or after it, and must never hold the step.
+ */
+export async function withinBudget<T>(
+  budgetMs: number,
+  cancelled: AbortSignal | undefined,
+  work: (signal: AbortSignal) => Promise<T>
+): Promise<T> {
+  const stop = new AbortController()
+  const timer = setTimeout(() => stop.abort(new RunHistoryError(`no answer within ${budgetMs / 1000} s`)), budgetMs)
+  const onCancel = () => stop.abort(new RunHistoryError('the workflow run was cancelled'))
+  cancelled?.addEventListener('abort', onCancel, { once: true })
+  if (cancelled?.aborted) onCancel()
+  try {
+    return await untilAborted(work(stop.signal), stop.signal)
+  } finally {
+    clearTimeout(timer)
+    cancelled?.removeEventListener('abort', onCancel)
+  }
 }
 
 /** The runs of a workspace in run history: `<api>/history/v1.0<workspace>/runs`. */

@@ -1,8 +1,7 @@
 import type { SendAzureRequest } from '../../azure/azure-pipeline.js'
-import { RunHistoryError } from '../../run-history/run-history.js'
+import { RunHistoryError, runHistoryFailure, withinBudget } from '../../run-history/run-history.js'
 import type { CloudName } from '../../sign-in/clouds.js'
 import { logSafe, markdownSafe } from '../../untrusted-text.js'
-import { untilAborted } from '../../workflow-cancellation.js'
 import { parseWorkspaceId } from '../../workspace-id.js'
 import type { FailureDetails } from './failure-details.js'
 import { readFailureDetails } from './run-history.js'
@@ -46,17 +45,11 @@ export async function explainFailure(
 ): Promise<Diagnosis> {
   const studio = context.studioUrl ? ` Its logs: ${context.studioUrl}` : ''
   const workspace = parseWorkspaceId(jobId)?.workspace
-  // Ends every request of the diagnosis, and the diagnosis with them, at the budget or a cancelled run.
-  const stop = new AbortController()
-  const timer = setTimeout(() => stop.abort(new RunHistoryError(`no answer within ${budgetMs / 1000} s`)), budgetMs)
-  const onCancel = () => stop.abort(new RunHistoryError('the workflow run was cancelled'))
-  context.cancelled?.addEventListener('abort', onCancel, { once: true })
-  if (context.cancelled?.aborted) onCancel()
   try {
     if (!workspace) throw new RunHistoryError(`the job's id names no workspace`)
-    const details = await untilAborted(
-      readFailureDetails(workspace, jobName, { ...context, signal: stop.signal }),
-      stop.signal
+    // Every request of the diagnosis, and the diagnosis with them, ends at the budget or a cancelled run.
+    const details = await withinBudget(budgetMs, context.cancelled, signal =>
+      readFailureDetails(workspace, jobName, { ...context, signal })
     )
     for (const line of failureLogLines(details)) log.info(line)
     if (details.unread.length > 0) {
@@ -64,12 +57,8 @@ export async function explainFailure(
     }
     return { reason: details.reason, markdown: failureMarkdown(details) }
   } catch (error) {
-    const what = error instanceof RunHistoryError ? error.message : `run history: ${String(error)}`
-    log.notice(`Could not read why the job failed (${logSafe(what, 300)}).${studio}`)
+    log.notice(`Could not read why the job failed (${logSafe(runHistoryFailure(error), 300)}).${studio}`)
     return { reason: undefined, markdown: '' }
-  } finally {
-    clearTimeout(timer)
-    context.cancelled?.removeEventListener('abort', onCancel)
   }
 }
 
