@@ -1,3 +1,5 @@
+import { join } from 'node:path'
+import { repoRoot } from '../../test/e2e/run-action.js'
 import type { Scenario } from '../../test/e2e/scenario.js'
 import { measureDownload, type DownloadFigures } from './download.js'
 import { startLatencyRelay } from './latency-relay.js'
@@ -27,11 +29,16 @@ export interface TransferAtDistance {
 }
 
 export interface SubmissionAtDistance {
+  /** On loopback, the same host names, no relay. */
+  loopbackMs: number
   actionMs: number
+  curlLoopbackMs: number
   curlMs: number
   actionOverCurl: number
   /** Connections one submission opened through the relay. */
   connections: number
+  /** Another build (BENCH_BASELINE, its dist/index.js), measured in the same rounds. */
+  baseline?: { script: string; loopbackMs: number; actionMs: number; actionOverCurl: number }
 }
 
 export interface Distance {
@@ -40,8 +47,23 @@ export interface Distance {
   transfers: TransferAtDistance[]
 }
 
-type Curl = (scenario: Scenario, origin: string) => Promise<number>
-type Action = (scenario: Scenario, overrides: Record<string, string>) => Promise<number>
+/** Where the curl recipe sends its two requests, and where it connects for each `host:port` (curl's --connect-to). */
+export interface CurlTargets {
+  entra?: string
+  endpointUri?: string
+  connectTo?: Record<string, string>
+}
+type Curl = (scenario: Scenario, targets: CurlTargets) => Promise<number>
+type Action = (
+  scenario: Scenario,
+  overrides: Record<string, string | undefined>,
+  env?: Record<string, string>,
+  script?: string
+) => Promise<number>
+
+/** The public cloud's Entra and a batch endpoint, under their own names (the fake's certificate carries both). */
+export const entraHost = 'login.microsoftonline.com'
+export const endpointHost = 'bench.eastus2.inference.ml.azure.com'
 
 export async function measureAtDistance(
   rttMs: number,
@@ -49,9 +71,10 @@ export async function measureAtDistance(
   scenario: Scenario,
   action: Action,
   curl: Curl,
-  withTransfers = true
+  withTransfers = true,
+  baseline?: string
 ): Promise<Distance> {
-  const submission = await submissionAtDistance(rttMs, runs, scenario, action, curl)
+  const submission = await submissionAtDistance(rttMs, runs, scenario, action, curl, baseline)
   const transfers: TransferAtDistance[] = []
   if (!withTransfers) return { rttMs, submission, transfers }
   const cases: [string, Record<string, number>, boolean][] = [
@@ -101,30 +124,58 @@ async function submissionAtDistance(
   runs: number,
   scenario: Scenario,
   action: Action,
-  curl: Curl
+  curl: Curl,
+  baseline?: string
 ): Promise<SubmissionAtDistance> {
   const port = Number(new URL(scenario.fake.url).port)
   const relay = await startLatencyRelay(port, rttMs)
   try {
-    // Entra, Resource Manager and the endpoint answer on the fake's one port; its answers name the origin asked.
-    const origin = `https://127.0.0.1:${relay.port}`
-    const overrides = {
-      'authority-host': origin,
-      'endpoint-uri': `${origin}/jobs`,
-      'resource-manager-endpoint': origin
-    }
-    const before = relay.connections
-    await action(scenario, overrides)
-    const connections = relay.connections - before
-    const medians = await interleavedMedians(runs, {
-      action: () => action(scenario, overrides),
-      curl: () => curl(scenario, origin)
+    // Entra and the endpoint are reached under their own names, through the relay: MSAL then skips the OpenID
+    // metadata request for the public cloud's Entra, as on a runner, and curl takes the same path (--connect-to).
+    const overrides = { 'authority-host': undefined, 'endpoint-uri': `https://${endpointHost}/jobs` }
+    const reaching = (to: number) => ({
+      NODE_OPTIONS: `--import=${join(repoRoot, 'scripts/bench/host-map.mjs')}`,
+      BENCH_HOST_MAP: `${entraHost}=${to},${endpointHost}=${to}`
     })
+    const far = reaching(relay.port)
+    const near = reaching(port)
+    const curlReaching = (to: number) => ({
+      entra: `https://${entraHost}`,
+      endpointUri: overrides['endpoint-uri'],
+      connectTo: { [`${entraHost}:443`]: `127.0.0.1:${to}`, [`${endpointHost}:443`]: `127.0.0.1:${to}` }
+    })
+    const before = relay.connections
+    await action(scenario, overrides, far)
+    const connections = relay.connections - before
+    const samplers: Record<string, () => Promise<number>> = {
+      action: () => action(scenario, overrides, far),
+      loopback: () => action(scenario, overrides, near),
+      curl: () => curl(scenario, curlReaching(relay.port)),
+      curlLoopback: () => curl(scenario, curlReaching(port))
+    }
+    if (baseline) {
+      samplers['baseline'] = () => action(scenario, overrides, far, baseline)
+      samplers['baselineLoopback'] = () => action(scenario, overrides, near, baseline)
+    }
+    const medians = await interleavedMedians(runs, samplers)
+    const ms = (name: string): number => round(medians[name] ?? NaN)
     return {
-      actionMs: round(medians.action),
-      curlMs: round(medians.curl),
-      actionOverCurl: round(medians.action / medians.curl, 2),
-      connections
+      loopbackMs: ms('loopback'),
+      actionMs: ms('action'),
+      curlLoopbackMs: ms('curlLoopback'),
+      curlMs: ms('curl'),
+      actionOverCurl: round(ms('action') / ms('curl'), 2),
+      connections,
+      ...(baseline
+        ? {
+            baseline: {
+              script: baseline,
+              loopbackMs: ms('baselineLoopback'),
+              actionMs: ms('baseline'),
+              actionOverCurl: round(ms('baseline') / ms('curl'), 2)
+            }
+          }
+        : {})
     }
   } finally {
     await relay.close()

@@ -5,8 +5,8 @@ import { generate } from 'selfsigned'
 // (NODE_EXTRA_CA_CERTS). OpenSSL only accepts a self-signed certificate as a trust anchor when it is marked as a CA,
 // hence basicConstraints cA:true next to the server-auth usages. The blob names let the same certificate serve the
 // storage emulator under Azure's own host names, and the fake's run history and batch endpoint under Azure ML's (all
-// reached through the test proxy), so the action builds its blob URLs as
-// it would in production.
+// reached through the test proxy), so the action builds its blob URLs as it would in production. The benchmark reaches
+// Entra as the public cloud's login.microsoftonline.com, whose metadata MSAL has built in.
 async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
   const now = Date.now()
   const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
@@ -28,7 +28,8 @@ async function makeServerCertificate(): Promise<{ key: string; cert: string }> {
           { type: 2, value: '*.blob.core.windows.net' },
           { type: 2, value: '*.api.azureml.ms' },
           { type: 2, value: '*.eastus2.inference.ml.azure.com' },
-          { type: 2, value: 'api.github.com' }
+          { type: 2, value: 'api.github.com' },
+          { type: 2, value: 'login.microsoftonline.com' }
         ]
       }
     ]
