@@ -1,12 +1,11 @@
 import { runPost } from './follow/post.js'
-import { isPost, markMainStarted } from './follow/state.js'
 import { run } from './main.js'
+import { isPostStep } from './step-kind.js'
 
-// One bundle serves both entries of action.yml: the runner gives post the state main saved.
-if (isPost()) {
+// One bundle serves both entries of action.yml: post's (post-entry.ts) marks the step before it loads this one.
+if (isPostStep()) {
   await runPost()
 } else {
-  markMainStarted()
   await run()
 }
 // A cancelled stage may leave a request or an upload nobody waits for any more: the step ends when the action is done.

@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { parse as parseYaml } from 'yaml'
 
 export interface Finding {
   /** The workflow's name, as given to lintWorkflows. */
@@ -30,10 +31,13 @@ export function lintWorkflows(workflows: Record<string, string>, actionYml: stri
     // actionlint takes a folder with .git and .github/workflows as a project, and resolves `uses: ./` in it.
     mkdirSync(join(project, '.git'))
     mkdirSync(join(project, '.github', 'workflows'), { recursive: true })
-    mkdirSync(join(project, 'dist'))
     writeFileSync(join(project, 'action.yml'), actionYml)
     // runs.main and runs.post must name files that exist.
-    writeFileSync(join(project, 'dist', 'index.js'), '')
+    const { runs } = parseYaml(actionYml) as { runs: Record<string, unknown> }
+    for (const entry of [runs['main'], runs['post']].filter(e => typeof e === 'string')) {
+      mkdirSync(dirname(join(project, entry)), { recursive: true })
+      writeFileSync(join(project, entry), '')
+    }
     // The examples' self-hosted runner label (a managed identity needs a runner on Azure).
     writeFileSync(join(project, '.github', 'actionlint.yaml'), 'self-hosted-runner:\n  labels: [azure]\n')
     const files = Object.entries(workflows).map(([name, text], index) => {

@@ -45,6 +45,19 @@ function expectOneRepeatabilityId(fake: FakeAzure): void {
 }
 
 describe('a workflow run cancelled before anything was submitted', () => {
+  it('as the step began, before main saved anything: post knows itself from its entry and submits nothing', async () => {
+    const { fake } = await scoring()
+    // Main was stopped while Node was still starting: the runner hands post an empty state.
+    const workDir = mkdtempSync(join(tmpdir(), 'action-run-'))
+    const post = await scenario.run({ wait: 'true' }, { entry: 'post', workDir })
+
+    expect(post.exitCode).toBe(0)
+    expect(fake.requests).toEqual([])
+    expect(fake.connections).toBe(0)
+    expect(fake.jobs).toEqual([])
+    expect(post.outputs).toEqual({})
+  })
+
   it('during sign-in: the step ends on SIGINT, submits nothing, and post has nothing to do', async () => {
     const { fake } = await scoring()
     // Entra is slow to answer: the token the POST waits for is not there yet.

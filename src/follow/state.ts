@@ -32,14 +32,6 @@ export interface LeftoverJob {
   cancel: CancelStage | undefined
 }
 
-export function isPost(): boolean {
-  return read('isPost') === 'true'
-}
-
-export function markMainStarted(): void {
-  save('isPost', 'true')
-}
-
 /** Saved just before the submission goes on the wire: from then on a job may exist that nobody else knows of. */
 export function saveSubmissionInFlight(submission: JobSubmission): void {
   save('submission', JSON.stringify(submission))
