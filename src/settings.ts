@@ -3,10 +3,12 @@ import { parseDuration } from './duration.js'
 import * as format from './input-formats.js'
 import { InputError } from './input-formats.js'
 import { isDataAssetShortName } from './job/data-uri.js'
-import { readJobDefinition, type InputAccess, type JobDefinition } from './job/job-definition.js'
+import { collectingInputAccess, type InputReader } from './input-access.js'
+import { readJobDefinition, type JobDefinition } from './job/job-definition.js'
 import { readResults, type ResultsSettings } from './results/download/results-settings.js'
-import { clouds, cloudNames, type Cloud } from './sign-in/clouds.js'
-import { resolveSignIn, type SignIn } from './sign-in/sign-in.js'
+import type { Cloud } from './sign-in/clouds.js'
+import type { SignIn } from './sign-in/sign-in.js'
+import { readSignInSettings } from './sign-in/sign-in-settings.js'
 import { logSafe } from './untrusted-text.js'
 import { parseWorkspaceId } from './workspace-id.js'
 
@@ -63,9 +65,6 @@ export interface Settings {
   results: ResultsSettings | undefined
 }
 
-/** Reads an input the way the runner passes it; returns '' when it is not set. */
-export type InputReader = (name: string) => string
-
 export interface RunnerEnvironment {
   /** ACTIONS_ID_TOKEN_REQUEST_URL is set: the job has `permissions: id-token: write`. */
   oidcAvailable: boolean
@@ -79,24 +78,6 @@ export interface RunnerEnvironment {
   notice(message: string): void
 }
 
-/** Trimmed inputs, and a `check` that collects each InputError into `problems` instead of stopping at the first. */
-export function collectingInputAccess(read: InputReader): InputAccess & { problems: string[] } {
-  const problems: string[] = []
-  return {
-    problems,
-    get: name => read(name).trim(),
-    check<T>(parse: () => T): T {
-      try {
-        return parse()
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error
-        problems.push(error.message)
-        return undefined as T
-      }
-    }
-  }
-}
-
 /**
  * Turns the raw inputs into Settings. Every input is checked, and all problems are reported together, so a
  * workflow author fixes them in one round.
@@ -105,23 +86,7 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
   const { get, check, problems } = collectingInputAccess(read)
   const env = runner.env ?? {}
 
-  const environment = check(() => format.oneOf('environment', cloudNames, get('environment') || 'azurecloud'))
-  const cloud = clouds[environment ?? 'azurecloud']
-  const resolved = check(() =>
-    resolveSignIn(
-      {
-        authType: get('auth-type'),
-        tenantId: get('tenant-id'),
-        clientId: get('client-id'),
-        clientSecret: get('client-secret'),
-        clientCertificate: get('client-certificate'),
-        audience: get('audience'),
-        creds: get('creds')
-      },
-      { ...runner, defaultAudience: cloud.oidcAudience }
-    )
-  )
-  const authorityHostInput = get('authority-host') || resolved?.authorityHost || ''
+  const signingIn = readSignInSettings({ get, check }, runner)
   const target = check(() => readTarget(get))
   const scoringUri = get('endpoint-uri') ? check(() => format.scoringUri(get('endpoint-uri'))) : ''
   if (scoringUri && !/\/jobs\/*$/.test(new URL(get('endpoint-uri')).pathname)) {
@@ -130,7 +95,7 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     )
   }
   const settings: Settings = {
-    signIn: resolved?.signIn,
+    ...signingIn,
     scoringUri,
     endpointName: target?.endpointName,
     jobId: target?.jobId,
@@ -139,14 +104,9 @@ export function readSettings(read: InputReader, runner: RunnerEnvironment): Sett
     workspace: get('workspace') ? check(() => workspaceId(get('workspace'))) : undefined,
     dryRun: check(() => format.boolean('dry-run', get('dry-run') || 'false')),
     upload: get('input-path') ? check(() => readUpload(get, env)) : undefined,
-    cloud,
-    authorityHost: authorityHostInput
-      ? check(() => format.httpsOrigin(get('authority-host') ? 'authority-host' : 'creds', authorityHostInput))
-      : cloud.authorityHost,
-    customAuthorityHost: authorityHostInput !== '',
     resourceManager: get('resource-manager-endpoint')
       ? check(() => format.httpsOrigin('resource-manager-endpoint', get('resource-manager-endpoint')))
-      : cloud.resourceManager,
+      : signingIn.cloud.resourceManager,
     follow: {
       // Following is what job-id is for.
       wait: check(() => format.boolean('wait', get('wait') || 'false')) || get('job-id') !== '',

@@ -1,5 +1,5 @@
 import { readJobDefinition } from '../../src/job/job-definition.js'
-import { collectingInputAccess } from '../../src/settings.js'
+import { collectingInputAccess } from '../../src/input-access.js'
 
 function read(inputs: Record<string, string>) {
   const access = collectingInputAccess(name => inputs[name] ?? '')

@@ -1,5 +1,6 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml'
 import { parseDuration } from '../duration.js'
+import type { InputAccess } from '../input-access.js'
 import * as format from '../input-formats.js'
 import { InputError } from '../input-formats.js'
 import { logSafe } from '../untrusted-text.js'
@@ -35,12 +36,6 @@ export interface JobDefinition {
   experimentName: string | undefined
   displayName: string | undefined
   tags: Record<string, string>
-}
-
-export interface InputAccess {
-  get(name: string): string
-  /** Runs a parse, collecting its InputError instead of throwing, so every problem is reported at once. */
-  check<T>(parse: () => T): T
 }
 
 // Sent in whole seconds (PT<n>S), so at least one; the service's default is 30 s per mini-batch, and an attempt
