@@ -1,16 +1,22 @@
-// The submission's connection opens beside its token, in-process: the real credential and pipeline against the fake
-// Azure over TLS, with Entra slow to answer so that the order shows.
+// Connections opened ahead, in-process: the submission's beside its token, Entra's before the credential exists. The
+// real credential and pipeline against the fake Azure over TLS, with Entra slow to answer so that the order shows.
 import { ClientSecretCredential } from '@azure/identity'
 import { randomUUID } from 'node:crypto'
+import { createServer, get, type Agent } from 'node:https'
+import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { createAzureClient } from '../../src/azure/azure-pipeline.js'
 import type { RetryLimits } from '../../src/azure/retry.js'
-import { earlyConnectionAgent } from '../../src/azure/early-connection.js'
+import { closeEarlyConnections, connectEarly, earlyConnectionAgent } from '../../src/azure/early-connection.js'
+import { tokenHttpClient } from '../../src/sign-in/token-deadline.js'
+import { tokenServiceOf } from '../../src/sign-in/token-services.js'
+import { sharedServerCertificate } from '../../test/fake-azure/certificate.js'
 import { inProcessFakeAzure } from '../../test/unit/in-process-fake.js'
 
 const app = { tenantId: randomUUID(), clientId: randomUUID(), clientSecret: `Qx8~${randomUUID()}` }
 const fake = inProcessFakeAzure({ apps: [app] })
 const limits: RetryLimits = { maxAttempts: 2, maxElapsedMs: 1_000, baseDelayMs: 10, maxDelayMs: 50, maxTotalMs: 10_000 }
+afterEach(() => closeEarlyConnections())
 const body = JSON.stringify({ properties: { InputData: { d: { JobInputType: 'UriFolder', Uri: 'https://a/b/' } } } })
 
 function endpoint(connectEarly: boolean) {
@@ -62,4 +68,75 @@ it('opens nothing early behind a proxy: the proxy makes the connection', () => {
   const agent = earlyConnectionAgent({})
   expect(agent).toBeDefined()
   agent?.destroy()
+})
+
+describe("Entra's connection, opened before the credential", () => {
+  // As the action signs in: every request of the token goes through the token client.
+  const credential = () =>
+    new ClientSecretCredential(app.tenantId, app.clientId, app.clientSecret, {
+      authorityHost: fake().url,
+      disableInstanceDiscovery: true,
+      httpClient: tokenHttpClient(tokenServiceOf)
+    })
+
+  async function connectionsReach(count: number): Promise<void> {
+    for (let waited = 0; fake().connections < count && waited < 10_000; waited += 20) await sleep(20)
+  }
+
+  it("carries the token's requests: no connection of their own", async () => {
+    const before = fake().connections
+    connectEarly(fake().url)
+    await connectionsReach(before + 1)
+    expect(await credential().getToken('https://ml.azure.com/.default')).toBeTruthy()
+    expect(fake().connections - before).toBe(1)
+  })
+
+  it('is closed and not used once it waited past its limit: an idle connection may be gone on the way', async () => {
+    const before = fake().connections
+    connectEarly(fake().url, 0)
+    await connectionsReach(before + 1)
+    await sleep(5)
+    expect(await credential().getToken('https://ml.azure.com/.default')).toBeTruthy()
+    expect(fake().connections - before).toBe(2)
+  })
+})
+
+describe('a connection the server spoke on before any request', () => {
+  it('is not used: what it sent (a 408 to a connection that stayed silent) is never read as the answer', async () => {
+    // The fake's certificate, which the in-process fake has made trusted.
+    const { key, cert } = await sharedServerCertificate()
+    let connections = 0
+    let spoken: Promise<void> | undefined
+    const server = createServer({ key, cert }, (_request, response) => response.end('fresh'))
+    server.on('secureConnection', socket => {
+      connections++
+      if (connections > 1) return
+      spoken = new Promise(resolve =>
+        socket.write('HTTP/1.1 408 Request Timeout\r\nConnection: close\r\nContent-Length: 0\r\n\r\n', () => resolve())
+      )
+    })
+    await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+    const url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    const agent = earlyConnectionAgent({}) as Agent
+    try {
+      connectEarly(url)
+      for (let waited = 0; !spoken && waited < 10_000; waited += 20) await sleep(20)
+      await spoken
+      // The client is idle meanwhile: the bytes are read into the waiting connection at once.
+      await sleep(500)
+      const answer = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        get(url, { agent }, response => {
+          let body = ''
+          response.on('data', chunk => (body += chunk))
+          response.on('end', () => resolve({ status: response.statusCode, body }))
+        }).on('error', reject)
+      })
+      expect(answer).toEqual({ status: 200, body: 'fresh' })
+      expect(connections).toBe(2)
+    } finally {
+      agent.destroy()
+      server.closeAllConnections()
+      server.close()
+    }
+  })
 })

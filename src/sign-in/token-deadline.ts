@@ -1,6 +1,7 @@
 import type { HttpClient } from '@azure/core-rest-pipeline'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { cappedHttpClient } from '../azure/capped-http-client.js'
+import { earlyConnectionAgent } from '../azure/early-connection.js'
 
 /** One token, every request behind it included (metadata, the token itself, a GitHub ID token), within this. */
 export const tokenDeadlineMs = 30_000
@@ -33,8 +34,11 @@ export class TokenTimeoutError extends Error {
  */
 export function tokenHttpClient(serviceOf: (url: string) => TokenService): HttpClient {
   const inner = cappedHttpClient()
+  // Takes the connection opened while the action was loading (Entra's, GitHub's token service's), if one waits.
+  const agent = earlyConnectionAgent()
   return {
     async sendRequest(request) {
+      if (agent && request.url.startsWith('https:')) request.agent ??= agent
       const fetch = currentFetch.getStore()
       if (!fetch) return inner.sendRequest(request)
       const given = request.abortSignal as AbortSignal | undefined
