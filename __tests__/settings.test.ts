@@ -97,6 +97,13 @@ describe('readSettings', () => {
     [{ environment: 'azure' }, "Input 'environment' must be one of azurecloud, azurechinacloud, azureusgovernment"],
     [{ 'deployment-name': 'blue green' }, "Input 'deployment-name' must be a deployment name"],
     [{ 'authority-host': 'http://login.local' }, "Input 'authority-host' must use https"],
+    [
+      { 'endpoint-uri': 'https://ep.westus2.inference.ml.azure.com/jobs\nfoo' },
+      "Input 'endpoint-uri' must be a URL on one line, without control characters."
+    ],
+    [{ 'authority-host': 'https://login.local\t.example' }, "Input 'authority-host' must be a URL on one line"],
+    [{ 'endpoint-uri': 'https://ep.westus2.inference.ml.azure.com:0/jobs' }, "Input 'endpoint-uri' names port 0"],
+    [{ 'resource-manager-endpoint': 'https://management.local:0' }, "Input 'resource-manager-endpoint' names port 0"],
     [{ 'input-name': 'has space' }, "Input 'input-name': 'has space' is not a valid name"]
   ])('rejects %o', (overrides, message) => {
     expect(problemsOf(overrides)).toContain(message)

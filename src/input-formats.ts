@@ -34,6 +34,10 @@ export function clientId(value: string): string {
 
 export function httpsUrl(input: string, value: string): URL {
   refuseCredentials(input, value)
+  // The URL parser drops tabs and line breaks without a word: '…/jobs\nfoo' would become '…/jobsfoo'.
+  if (/\p{Cc}/u.test(value)) {
+    throw new InputError(`Input '${input}' must be a URL on one line, without control characters.`)
+  }
   let url: URL
   try {
     url = new URL(value)
@@ -45,6 +49,7 @@ export function httpsUrl(input: string, value: string): URL {
       `Input '${input}' must use https, got '${url.protocol.replace(':', '')}' in '${shortened(value)}'.`
     )
   }
+  if (url.port === '0') throw new InputError(`Input '${input}' names port 0, where nothing can answer.`)
   return url
 }
 
