@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { closeEarlyConnections } from '../src/azure/early-connection.js'
 import { connectForFirstRequests, firstRequestOrigins, readFirstRequests } from '../src/first-connections.js'
 import { markPostStep } from '../src/step-kind.js'
+import { until } from '../test/e2e/runner-cancel.js'
 import { inProcessFakeAzure } from '../test/unit/in-process-fake.js'
 
 const tenant = randomUUID()
@@ -115,9 +116,8 @@ describe('opening them', () => {
     const before = fake().connections
     connectForFirstRequests(env)
     // Handshakes on loopback take milliseconds: a connection that would open has within this.
-    for (let waited = 0; waited < 300 || (fake().connections - before < expected && waited < 10_000); waited += 50) {
-      await sleep(50)
-    }
+    await sleep(300)
+    await until(() => fake().connections - before >= expected, `${expected} connections`)
     return fake().connections - before
   }
 

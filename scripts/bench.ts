@@ -186,6 +186,19 @@ function printDistance(distance: Distance): void {
   }
 }
 
+/** Prints each target as met or not, and writes the figures with them to bench/results/<file>. */
+function writeResults(file: string, figures: object, targets: readonly (readonly [string, boolean])[]): void {
+  console.log('')
+  for (const [target, met] of targets) console.log(`${met ? 'met    ' : 'NOT MET'}  ${target}`)
+  const folder = join(repoRoot, 'bench', 'results')
+  mkdirSync(folder, { recursive: true })
+  writeFileSync(
+    join(folder, file),
+    `${JSON.stringify({ ...figures, targets: Object.fromEntries(targets) }, null, 2)}\n`
+  )
+  console.log(`\nwrote bench/results/${file}`)
+}
+
 const minimalSubmission = buildMinimalSubmission()
 const scenario = await startScenario()
 const atDistance = (): Promise<Distance> =>
@@ -203,16 +216,8 @@ if (distanceOnly) {
     console.log(`Measuring at ${rttMs} ms round-trip time …`)
     const distance = await atDistance()
     printDistance(distance)
-    const targets = distanceTargets(distance)
-    console.log('')
-    for (const [target, met] of targets) console.log(`${met ? 'met    ' : 'NOT MET'}  ${target}`)
-    const folder = join(repoRoot, 'bench', 'results')
-    mkdirSync(folder, { recursive: true })
-    writeFileSync(
-      join(folder, 'distance.json'),
-      `${JSON.stringify({ date: new Date().toISOString(), node: process.version, distance, targets: Object.fromEntries(targets) }, null, 2)}\n`
-    )
-    console.log('\nwrote bench/results/distance.json')
+    const figures = { date: new Date().toISOString(), node: process.version, distance }
+    writeResults('distance.json', figures, distanceTargets(distance))
   } finally {
     await scenario.fake.close()
   }
@@ -382,16 +387,7 @@ try {
   )
   console.log(`| az storage blob upload-batch | ${azCli} |`)
   printDistance(distance)
-  console.log('')
-  for (const [target, met] of targets) console.log(`${met ? 'met    ' : 'NOT MET'}  ${target}`)
-
-  const folder = join(repoRoot, 'bench', 'results')
-  mkdirSync(folder, { recursive: true })
-  writeFileSync(
-    join(folder, 'latest.json'),
-    `${JSON.stringify({ ...results, targets: Object.fromEntries(targets) }, null, 2)}\n`
-  )
-  console.log(`\nwrote bench/results/latest.json`)
+  writeResults('latest.json', results, targets)
 } finally {
   await scenario.fake.close()
 }

@@ -10,6 +10,7 @@ import type { RetryLimits } from '../../src/azure/retry.js'
 import { closeEarlyConnections, connectEarly, earlyConnectionAgent } from '../../src/azure/early-connection.js'
 import { tokenHttpClient } from '../../src/sign-in/token-deadline.js'
 import { tokenServiceOf } from '../../src/sign-in/token-services.js'
+import { until } from '../../test/e2e/runner-cancel.js'
 import { sharedServerCertificate } from '../../test/fake-azure/certificate.js'
 import { inProcessFakeAzure } from '../../test/unit/in-process-fake.js'
 
@@ -79,9 +80,7 @@ describe("Entra's connection, opened before the credential", () => {
       httpClient: tokenHttpClient(tokenServiceOf)
     })
 
-  async function connectionsReach(count: number): Promise<void> {
-    for (let waited = 0; fake().connections < count && waited < 10_000; waited += 20) await sleep(20)
-  }
+  const connectionsReach = (count: number) => until(() => fake().connections >= count, 'the connection opened ahead')
 
   it("carries the token's requests: no connection of their own", async () => {
     const before = fake().connections
@@ -120,7 +119,7 @@ describe('a connection the server spoke on before any request', () => {
     const agent = earlyConnectionAgent({}) as Agent
     try {
       connectEarly(url)
-      for (let waited = 0; !spoken && waited < 10_000; waited += 20) await sleep(20)
+      await until(() => spoken !== undefined, 'the connection opened ahead')
       await spoken
       // The client is idle meanwhile: the bytes are read into the waiting connection at once.
       await sleep(500)

@@ -33,14 +33,12 @@ export function canConnectEarly(env: NodeJS.ProcessEnv = process.env): boolean {
  */
 export function connectEarly(url: string, maxIdleMs = earlyConnectionMaxIdleMs): void {
   const { hostname, port } = new URL(url)
-  // As the agent names the host: an IPv6 address without its brackets.
-  const host = hostname.replace(/^\[(.*)\]$/, '$1')
-  const key = `${host}:${port || 443}`
+  const key = `${hostname}:${port || 443}`
   if (waiting.has(key)) return
   const socket = connect({
-    host,
+    host: hostname,
     port: Number(port || 443),
-    ...(isIP(host) ? {} : { servername: host }),
+    ...(isIP(hostname) ? {} : { servername: hostname }),
     ALPNProtocols: ['http/1.1']
   })
   // Waiting, it holds nothing open: a step that ends before its request leaves at once.

@@ -70,13 +70,7 @@ export class ArmBatchEndpoints {
     const name = decoded(params['endpoint'])
     const checked = this.gate.inWorkspace(request, params, `batchEndpoints/${name}`, 'batchEndpoints/read')
     if ('status' in checked) return checked
-    if (!sameName(name, this.ws.endpointName)) {
-      return this.gate.refuse(
-        request,
-        batchResourceNotFound('batchEndpoints', name, this.ws.resourceGroup),
-        checked.headers
-      )
-    }
+    if (!sameName(name, this.ws.endpointName)) return this.noSuchEndpoint(request, name, checked.headers)
     const state = this.next('endpoint', this.options.endpointProvisioning)
     return jsonReply(200, this.endpointResource(this.ws.endpointName, state), checked.headers)
   }
@@ -86,13 +80,7 @@ export class ArmBatchEndpoints {
     const action = 'batchEndpoints/deployments/read'
     const checked = this.gate.inWorkspace(request, params, `batchEndpoints/${name}/deployments`, action)
     if ('status' in checked) return checked
-    if (!sameName(name, this.ws.endpointName)) {
-      return this.gate.refuse(
-        request,
-        batchResourceNotFound('batchEndpoints', name, this.ws.resourceGroup),
-        checked.headers
-      )
-    }
+    if (!sameName(name, this.ws.endpointName)) return this.noSuchEndpoint(request, name, checked.headers)
     const value = this.endpoint.deployments.map(d => this.deploymentResource(d, 'Succeeded'))
     return jsonReply(200, { value }, checked.headers)
   }
@@ -112,6 +100,11 @@ export class ArmBatchEndpoints {
     }
     const state = this.next(`deployment:${found}`, this.options.deploymentProvisioning?.[found])
     return jsonReply(200, this.deploymentResource(found, state), checked.headers)
+  }
+
+  /** Resource Manager's 404 for an endpoint the workspace does not hold. */
+  private noSuchEndpoint(request: RecordedRequest, name: string, headers: Record<string, string>): Reply {
+    return this.gate.refuse(request, batchResourceNotFound('batchEndpoints', name, this.ws.resourceGroup), headers)
   }
 
   /** The state of this read in a script, one per read, the last kept. */
